@@ -1,0 +1,44 @@
+# pl111-heaps: CMA dma-buf heaps for device pools, and zero-copy scanout
+# on the ARM PL111, on Linux 6.12.y in QEMU vexpress.
+#
+#   make run     build, boot, show heap-backed frames, save a screenshot
+#   make check   build and run every test; ends with 'N passed, N failed, N skipped'
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+.PHONY: run check build deps kernel tree guest rootfs export-patches reset-tree clean
+
+deps:
+	scripts/install-deps
+
+build: deps
+	scripts/kernel-build
+	scripts/guest-build
+
+kernel: deps
+	scripts/kernel-build
+
+tree: deps
+	scripts/kernel-tree
+
+guest rootfs: deps
+	scripts/guest-build
+
+run: build
+	scripts/run-demo
+
+check:
+	tests/run-all $(STAGES)
+
+# The series round trip: edit and commit in build/linux, then write
+# the commits back as patches/ and new files at their kernel path.
+export-patches:
+	scripts/export-patches
+
+reset-tree:
+	rm -f build/tree.stamp
+	FORCE=1 scripts/kernel-tree
+
+clean:
+	rm -rf build

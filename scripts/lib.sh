@@ -1,0 +1,40 @@
+# Shared settings for the build scripts; sourced, never run.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
+
+# The base: Debian's packaged 6.12.y source.
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+KSRC=$BUILD/linux		# git tree: base, new files, patches
+KOUT=$BUILD/kbuild		# kernel objects (O=), survives tree resets
+CROSS=arm-linux-gnueabihf-
+JOBS=${JOBS:-$(nproc)}
+
+# Directories of the repo that hold whole new kernel files at their
+# kernel path.
+NEW_FILE_DIRS="drivers include"
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2024-01-01}
+export KBUILD_BUILD_USER=pl111-heaps KBUILD_BUILD_HOST=build
+
+log() { printf '>>> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Hash of the content of the given files and directories, in sorted
+# path order, for cache keys and stamps.
+content_hash() {
+	(cd "$REPO" && find "$@" -type f 2>/dev/null | LC_ALL=C sort |
+		while read -r f; do printf '%s\n' "$f"; cat "$f"; done) |
+		sha256sum | cut -c1-16
+}
+
+kmake() {
+	make -C "$KSRC" O="$KOUT" ARCH=arm CROSS_COMPILE="$CROSS" \
+		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
+}

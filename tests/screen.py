@@ -1,0 +1,54 @@
+"""Look at the PL111 screenshots vexpress-run saves (binary PPM)."""
+
+
+def read_ppm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P6" or fields[3] != b"255":
+        raise ValueError(f"{path}: not an 8-bit binary PPM")
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[pos + 1:pos + 1 + w * h * 3]
+
+
+class Screen:
+    def __init__(self, path):
+        self.w, self.h, self.px = read_ppm(path)
+
+    def at(self, x, y):
+        i = (y * self.w + x) * 3
+        return tuple(self.px[i:i + 3])
+
+    def distinct_colours(self, step=16):
+        return {self.at(x, y) for y in range(0, self.h, step)
+                for x in range(0, self.w, step)}
+
+
+def close(a, b, tol=8):
+    return all(abs(p - q) <= tol for p, q in zip(a, b))
+
+
+# The top band of modetest's SMPTE pattern, left to right.
+SMPTE_TOP = [(192, 192, 192), (192, 192, 0), (0, 192, 192), (0, 192, 0),
+             (192, 0, 192), (192, 0, 0), (0, 0, 192)]
+
+
+def shows_smpte(path):
+    """None if the screenshot shows modetest's pattern, else why not."""
+    s = Screen(path)
+    y = s.h // 3
+    got = [s.at(int((i + 0.5) * s.w / 7), y) for i in range(7)]
+    if all(close(g, e) for g, e in zip(got, SMPTE_TOP)):
+        return None
+    return f"{s.w}x{s.h}, top bars {got}, expected {SMPTE_TOP}"
