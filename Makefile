@@ -28,7 +28,7 @@ guest rootfs: deps
 run: build
 	scripts/run-demo
 
-check:
+check: deps
 	tests/run-all $(STAGES)
 
 # The series round trip: edit and commit in build/linux, then write

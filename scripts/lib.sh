@@ -4,13 +4,26 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
 CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
 
-# The base: Debian's packaged 6.12.y source.
+# A kernel variant: 'patched' (the series, the default), 'base' (the
+# same 6.12.y without the series) or 'no-cma-heap' (the series with
+# CONFIG_DMABUF_HEAPS_CMA off). Each has its own outputs.
+VARIANT=${VARIANT:-patched}
+if [ "$VARIANT" = patched ]; then
+	BUILD=$REPO/build
+else
+	BUILD=$REPO/build/variants/$VARIANT
+fi
+
+# The base: Debian's packaged 6.12.y source. The git tree and the kernel
+# objects live in the cache, at a fixed path, so that a fresh clone of
+# the repo rebuilds incrementally; build/linux points at the tree.
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
-KSRC=$BUILD/linux		# git tree: base, new files, patches
-KOUT=$BUILD/kbuild		# kernel objects (O=), survives tree resets
+TREE=$CACHE/tree		# the tree and its stamps
+KSRC=$TREE/linux		# git tree: base, new files, patches
+KBASE=$TREE/linux-base		# worktree of the base alone
+KOUT=$CACHE/kbuild/$VARIANT	# kernel objects (O=)
 CROSS=arm-linux-gnueabihf-
 JOBS=${JOBS:-$(nproc)}
 
@@ -19,6 +32,9 @@ JOBS=${JOBS:-$(nproc)}
 NEW_FILE_DIRS="drivers include"
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Paths relative to the repo in the cache keys: a fresh clone elsewhere,
+# or the base tree beside the patched one, still hits the cache.
+export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2024-01-01}
 export KBUILD_BUILD_USER=pl111-heaps KBUILD_BUILD_HOST=build

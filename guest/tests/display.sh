@@ -1,0 +1,8 @@
+#!/bin/sh
+# Display tests of the PL111 on its own heap (igt-tests/), with the
+# DRM driver debug category on so that refusals are logged.
+. /opt/pl111-heaps/bin/tap.sh
+
+echo 0x02 > /sys/module/drm/parameters/debug
+suite pl111-import pl111-import
+echo 0 > /sys/module/drm/parameters/debug

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad allocation requests to one dma-buf heap, named by HEAP=<name>:
+ * each gets a clear error, nothing is truncated, and the heap's CMA
+ * area has exactly as many pages in use afterwards as before.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/dma-heap.h>
+
+#include "kselftest_harness.h"
+
+#define MAX_BUFFERS 1024
+
+static int heap_alloc(int heap_fd, uint64_t len, uint32_t fd_flags,
+		      uint64_t heap_flags, int *buf_fd)
+{
+	struct dma_heap_allocation_data data = {
+		.len = len,
+		.fd_flags = fd_flags,
+		.heap_flags = heap_flags,
+	};
+
+	if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0)
+		return -errno;
+	*buf_fd = data.fd;
+	return 0;
+}
+
+/* A number from a sysfs/debugfs/procfs file, or -1 if there is none. */
+static long read_number(const char *path, const char *key)
+{
+	char line[256];
+	long value = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (key && strncmp(line, key, strlen(key)))
+			continue;
+		value = strtol(line + (key ? strlen(key) : 0), NULL, 10);
+		break;
+	}
+	fclose(f);
+	return value;
+}
+
+/* Pages in use, and in all, in the heap's CMA area (-1: not CMA). */
+static long area_pages(const char *heap, const char *what)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", heap, what);
+	return read_number(path, NULL);
+}
+
+static long cma_free_kb(void)
+{
+	return read_number("/proc/meminfo", "CmaFree:");
+}
+
+FIXTURE(heap) {
+	const char *name;
+	int fd;
+	long used_before;
+	long cma_free_before;
+};
+
+FIXTURE_SETUP(heap)
+{
+	char path[256];
+
+	self->fd = -1;
+	self->name = getenv("HEAP");
+	if (!self->name)
+		SKIP(return, "set HEAP to a heap in /dev/dma_heap");
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", self->name);
+	self->fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(self->fd, 0) TH_LOG("cannot open %s: %s", path, strerror(errno));
+	self->used_before = area_pages(self->name, "used");
+	self->cma_free_before = cma_free_kb();
+}
+
+FIXTURE_TEARDOWN(heap)
+{
+	if (self->used_before >= 0)
+		EXPECT_EQ(self->used_before, area_pages(self->name, "used"))
+			TH_LOG("the area lost pages to failed requests");
+	if (self->cma_free_before >= 0)
+		TH_LOG("CmaFree %ld kB before, %ld kB after",
+		       self->cma_free_before, cma_free_kb());
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(heap, zero_length)
+{
+	int buf;
+
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 0, O_RDWR, 0, &buf));
+}
+
+TEST_F(heap, length_beyond_size_t)
+{
+	int buf;
+
+	if (sizeof(size_t) > 4)
+		SKIP(return, "a 64-bit size_t holds any length");
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, (1ULL << 32) + 4096, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 1ULL << 40, O_RDWR, 0, &buf));
+}
+
+TEST_F(heap, length_wraps_when_aligned)
+{
+	int buf;
+
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, UINT64_MAX, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, (uint64_t)SIZE_MAX, O_RDWR, 0, &buf));
+}
+
+TEST_F(heap, unknown_heap_flags)
+{
+	int buf;
+
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 4096, O_RDWR, 1ULL << 63, &buf));
+}
+
+TEST_F(heap, unknown_fd_flags)
+{
+	int buf;
+
+	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 4096, O_RDWR | O_TRUNC, 0, &buf));
+}
+
+TEST_F(heap, fd_field_must_be_zero)
+{
+	struct dma_heap_allocation_data data = {
+		.len = 4096, .fd = 5, .fd_flags = O_RDWR,
+	};
+
+	EXPECT_EQ(-1, ioctl(self->fd, DMA_HEAP_IOCTL_ALLOC, &data));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* An odd length is rounded up to whole pages, never down. */
+TEST_F(heap, odd_length_rounds_up)
+{
+	int buf;
+
+	ASSERT_EQ(0, heap_alloc(self->fd, 4097, O_RDWR, 0, &buf));
+	EXPECT_EQ(8192, lseek(buf, 0, SEEK_END));
+	close(buf);
+}
+
+TEST_F(heap, larger_than_area)
+{
+	long count = area_pages(self->name, "count");
+	int buf;
+
+	if (count < 0)
+		SKIP(return, "%s is not a CMA heap", self->name);
+	EXPECT_EQ(-ENOMEM, heap_alloc(self->fd, (uint64_t)(count + 1) * 4096,
+				      O_RDWR, 0, &buf));
+}
+
+/* Fill the area to the last megabyte: the next request fails cleanly. */
+TEST_F(heap, exhausted_area)
+{
+	static int bufs[MAX_BUFFERS];
+	long count = area_pages(self->name, "count");
+	int n = 0, ret = 0, i;
+
+	if (count < 0)
+		SKIP(return, "%s is not a CMA heap", self->name);
+	while (n < MAX_BUFFERS) {
+		ret = heap_alloc(self->fd, 1 << 20, O_RDWR, 0, &bufs[n]);
+		if (ret)
+			break;
+		n++;
+	}
+	EXPECT_EQ(-ENOMEM, ret);
+	EXPECT_GT(n, 0);
+	EXPECT_LE((long)n * 256, count);
+	for (i = 0; i < n; i++)
+		close(bufs[i]);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A PL111 on a no-map carveout (the stock Cortex-A15 board's
+ * motherboard CLCD and its 8 MiB of video RAM): it still displays,
+ * publishes no heap, says why once, and refuses foreign imports.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "display.h"
+#include "kselftest_harness.h"
+
+FIXTURE(carveout) {
+	int fd;
+};
+
+FIXTURE_SETUP(carveout)
+{
+	self->fd = open_driver("pl111");
+	ASSERT_GE(self->fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");
+}
+
+FIXTURE_TEARDOWN(carveout)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(carveout, no_heap_is_published)
+{
+	char name[64];
+
+	EXPECT_EQ(-1, device_heap(self->fd, name, sizeof(name)));
+	EXPECT_NE(0, access("/dev/dma_heap/vram@18000000", F_OK));
+}
+
+TEST_F(carveout, says_why_once)
+{
+	EXPECT_EQ(0, system("test $(dmesg | grep -c 'is a carveout: it cannot be shared') = 1"));
+}
+
+TEST_F(carveout, dumb_buffer_scans_out)
+{
+	struct drm_mode_create_dumb dumb = { .bpp = 32 };
+	uint32_t handles[4] = {0}, pitches[4] = {0}, offsets[4] = {0}, fb;
+	drmModeConnectorPtr conn;
+	drmModeResPtr res = drmModeGetResources(self->fd);
+	struct output out;
+
+	ASSERT_NE(NULL, res);
+	conn = drmModeGetConnector(self->fd, res->connectors[0]);
+	ASSERT_NE(NULL, conn);
+	ASSERT_GT(conn->count_modes, 0);
+	dumb.width = conn->modes[0].hdisplay;
+	dumb.height = conn->modes[0].vdisplay;
+	ASSERT_EQ(0, output_init(&out, self->fd, dumb.width, dumb.height));
+	drmModeFreeConnector(conn);
+	drmModeFreeResources(res);
+
+	ASSERT_EQ(0, drmIoctl(self->fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
+	handles[0] = dumb.handle;
+	pitches[0] = dumb.pitch;
+	ASSERT_EQ(0, drmModeAddFB2(self->fd, dumb.width, dumb.height, DRM_FORMAT_XRGB8888,
+				   handles, pitches, offsets, &fb, 0));
+	EXPECT_EQ(0, output_show(&out, fb, 0));
+	EXPECT_EQ(0, output_show(&out, 0, 0));
+	drmModeRmFB(self->fd, fb);
+	drmCloseBufferHandle(self->fd, dumb.handle);
+	output_fini(&out);
+}
+
+TEST_F(carveout, system_heap_buffer_is_refused)
+{
+	EXPECT_EQ(-EINVAL, import_heap_buffer(self->fd, "system", 1 << 20));
+}
+
+TEST_F(carveout, default_cma_buffer_is_refused)
+{
+	EXPECT_EQ(-EINVAL, import_heap_buffer(self->fd, "reserved", 1 << 20));
+}
+
+TEST_F(carveout, vgem_buffer_is_refused)
+{
+	EXPECT_EQ(-EINVAL, import_vgem_buffer(self->fd, 640, 480));
+}
+
+TEST_HARNESS_MAIN
