@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run check build deps kernel tree guest rootfs export-patches reset-tree clean
+.PHONY: run check check-variants regression-base build deps kernel tree guest rootfs export-patches reset-tree clean
 
 deps:
 	scripts/install-deps
@@ -30,6 +30,17 @@ run: build
 
 check: deps
 	tests/run-all $(STAGES)
+
+# Slower checks, not in 'make check': the series with the CMA heap
+# configured out (the stubs), and the regression suite's results on the
+# unpatched base, kept in tests/regression-base.txt.
+check-variants: deps
+	VARIANT=no-cma-heap tests/run-all
+
+regression-base: deps
+	VARIANT=base scripts/kernel-build
+	VARIANT=base scripts/guest-build
+	VARIANT=base tests/run-all --record-base
 
 # The series round trip: edit and commit in build/linux, then write
 # the commits back as patches/ and new files at their kernel path.

@@ -102,14 +102,14 @@ FIXTURE_TEARDOWN(heap)
 
 TEST_F(heap, zero_length)
 {
-	int buf;
+	int buf = -1;
 
 	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 0, O_RDWR, 0, &buf));
 }
 
 TEST_F(heap, length_beyond_size_t)
 {
-	int buf;
+	int buf = -1;
 
 	if (sizeof(size_t) > 4)
 		SKIP(return, "a 64-bit size_t holds any length");
@@ -119,7 +119,7 @@ TEST_F(heap, length_beyond_size_t)
 
 TEST_F(heap, length_wraps_when_aligned)
 {
-	int buf;
+	int buf = -1;
 
 	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, UINT64_MAX, O_RDWR, 0, &buf));
 	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, (uint64_t)SIZE_MAX, O_RDWR, 0, &buf));
@@ -127,14 +127,14 @@ TEST_F(heap, length_wraps_when_aligned)
 
 TEST_F(heap, unknown_heap_flags)
 {
-	int buf;
+	int buf = -1;
 
 	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 4096, O_RDWR, 1ULL << 63, &buf));
 }
 
 TEST_F(heap, unknown_fd_flags)
 {
-	int buf;
+	int buf = -1;
 
 	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 4096, O_RDWR | O_TRUNC, 0, &buf));
 }
@@ -152,7 +152,7 @@ TEST_F(heap, fd_field_must_be_zero)
 /* An odd length is rounded up to whole pages, never down. */
 TEST_F(heap, odd_length_rounds_up)
 {
-	int buf;
+	int buf = -1;
 
 	ASSERT_EQ(0, heap_alloc(self->fd, 4097, O_RDWR, 0, &buf));
 	EXPECT_EQ(8192, lseek(buf, 0, SEEK_END));
@@ -162,7 +162,7 @@ TEST_F(heap, odd_length_rounds_up)
 TEST_F(heap, larger_than_area)
 {
 	long count = area_pages(self->name, "count");
-	int buf;
+	int buf = -1;
 
 	if (count < 0)
 		SKIP(return, "%s is not a CMA heap", self->name);

@@ -54,9 +54,9 @@ TEST_F(carveout, dumb_buffer_scans_out)
 	drmModeResPtr res = drmModeGetResources(self->fd);
 	struct output out;
 
-	ASSERT_NE(NULL, res);
+	ASSERT_TRUE(res != NULL);
 	conn = drmModeGetConnector(self->fd, res->connectors[0]);
-	ASSERT_NE(NULL, conn);
+	ASSERT_TRUE(conn != NULL);
 	ASSERT_GT(conn->count_modes, 0);
 	dumb.width = conn->modes[0].hdisplay;
 	dumb.height = conn->modes[0].vdisplay;

@@ -29,7 +29,7 @@ JOBS=${JOBS:-$(nproc)}
 
 # Directories of the repo that hold whole new kernel files at their
 # kernel path.
-NEW_FILE_DIRS="drivers include"
+NEW_FILE_DIRS="Documentation drivers include"
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Paths relative to the repo in the cache keys: a fresh clone elsewhere,

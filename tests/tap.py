@@ -23,7 +23,7 @@ def parse(text, prefix):
             if rc not in (0, 4) and not failed_in_suite:
                 yield (f"{prefix}: {suite}: exit status", "fail",
                        f"{suite} exited with {rc}")
-            suite = None
+            suite, context = None, ""
             continue
         m = HEAP.match(line)
         if m:

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -269,8 +270,10 @@ int output_show(struct output *out, uint32_t fb_id, uint32_t flags)
 	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W", on ? w : 0);
 	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H", on ? h : 0);
 	if (!ret && drmModeAtomicCommit(out->fd, req,
-					flags | DRM_MODE_ATOMIC_ALLOW_MODESET, NULL))
+					flags | DRM_MODE_ATOMIC_ALLOW_MODESET, out))
 		ret = -errno;
+	if (!ret && (flags & DRM_MODE_PAGE_FLIP_EVENT))
+		out->flip_pending = 1;
 	drmModeAtomicFree(req);
 	return ret;
 }
@@ -278,17 +281,18 @@ int output_show(struct output *out, uint32_t fb_id, uint32_t flags)
 static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
 		    void *data)
 {
+	struct output *out = data;
+
 	(void)fd; (void)seq; (void)sec; (void)usec;
-	*(int *)data = 1;
+	out->flip_pending = 0;
 }
 
 int output_wait_flip(struct output *out, int timeout_ms)
 {
 	drmEventContext ev = { .version = 2, .page_flip_handler = on_flip };
 	struct pollfd p = { .fd = out->fd, .events = POLLIN };
-	int done = 0;
 
-	while (!done) {
+	while (out->flip_pending) {
 		int n = poll(&p, 1, timeout_ms);
 
 		if (n <= 0)
@@ -443,8 +447,17 @@ int screen_mismatches(const struct screen *s, unsigned int seed,
 
 int kernel_log_has(const char *text)
 {
-	char cmd[256];
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf;
+	int found;
 
-	snprintf(cmd, sizeof(cmd), "dmesg | grep -qF '%s'", text);
-	return system(cmd) == 0;
+	if (len <= 0)
+		return 0;
+	buf = calloc(1, len + 1);
+	if (!buf)
+		return 0;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	found = len > 0 && strstr(buf, text) != NULL;
+	free(buf);
+	return found;
 }

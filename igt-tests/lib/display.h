@@ -16,6 +16,7 @@ struct output {
 	uint32_t conn_id, crtc_id, plane_id;
 	drmModeModeInfo mode;
 	uint32_t mode_blob;
+	int flip_pending;	/* a commit's page-flip event is due */
 };
 
 struct heap_fb {

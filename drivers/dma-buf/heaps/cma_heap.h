@@ -33,7 +33,7 @@ struct cma_heap_registry_ops {
  */
 struct cma_heap_registry {
 	const struct cma_heap_registry_ops *ops;
-	struct mutex lock;
+	struct mutex lock; /* protects @areas and @ready */
 	struct list_head areas;
 	bool ready;
 };
@@ -51,12 +51,6 @@ struct cma_heap_area {
 	struct dma_heap *heap;
 	struct device *dev;
 };
-
-#define CMA_HEAP_REGISTRY_INIT(name, registry_ops) {			\
-	.ops = (registry_ops),						\
-	.lock = __MUTEX_INITIALIZER((name).lock),			\
-	.areas = LIST_HEAD_INIT((name).areas),				\
-}
 
 int cma_heap_registry_add(struct cma_heap_registry *reg, struct cma *cma,
 			  struct device *dev);

@@ -56,6 +56,9 @@ void pl111_pool_init(struct drm_device *drm)
 	else if (ret == -ENODEV)
 		drm_info(drm, "%pOF is a carveout: it cannot be shared, imports are refused\n",
 			 np);
+	else if (ret == -EOPNOTSUPP)
+		drm_info(drm, "%pOF not shared: no dma-buf heap support in this kernel\n",
+			 np);
 	else
 		drm_warn(drm, "%pOF not published as a dma-buf heap: %d\n",
 			 np, ret);

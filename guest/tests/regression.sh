@@ -1,0 +1,20 @@
+#!/bin/sh
+# Display tests that run on any kernel, patched or not: libdrm's own
+# test programs, modetest and kmscube on the PL111, and the kernel's
+# dma-buf heap selftest. Their results on the unpatched base are kept
+# in tests/regression-base.txt; nothing that passes there may fail on
+# the series.
+. /opt/pl111-heaps/bin/tap.sh
+
+card=$(drm_card_of drm-clcd-pl111)
+tap_check "drmdevice lists the DRM devices" sh -c 'drmdevice > /out/drmdevice.log 2>&1'
+tap_check "modeprint reads pl111's modes" sh -c 'modeprint pl111 > /out/modeprint.log 2>&1'
+tap_check "proptest lists pl111's properties" sh -c 'proptest -M pl111 > /out/proptest.log 2>&1'
+tap_check "modetest lists pl111's connectors" sh -c 'modetest -M pl111 -c | grep -q connected'
+tap_check "modetest sets 1024x768" modetest-show regression-modetest 1024x768
+tap_check "modetest sets 800x600" modetest-show regression-modetest-800 800x600
+tap_check "vbltest reads pl111's vblank counter" \
+	sh -c 'timeout 5 vbltest -M pl111 > /out/vbltest.log 2>&1; grep -q "starting count" /out/vbltest.log'
+tap_check "kmscube draws 60 frames on pl111 (llvmpipe)" \
+	sh -c "timeout 120 kmscube -D $card -c 60 > /out/kmscube.log 2>&1"
+suite dmabuf-heap dmabuf-heap
