@@ -3,9 +3,15 @@
  * Bad allocation requests to one dma-buf heap, named by HEAP=<name>:
  * each gets a clear error, nothing is truncated, and the heap's CMA
  * area has exactly as many pages in use afterwards as before.
+ *
+ * CmaFree in /proc/meminfo must not move for a request that fails
+ * outright. Tests that allocate and free on purpose only check the
+ * area's own count: pages they free may wait in per-CPU lists for a
+ * while, out of CmaFree's sight.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +77,7 @@ FIXTURE(heap) {
 	int fd;
 	long used_before;
 	long cma_free_before;
+	bool allocates;		/* frees memory on purpose: skip CmaFree */
 };
 
 FIXTURE_SETUP(heap)
@@ -93,9 +100,9 @@ FIXTURE_TEARDOWN(heap)
 	if (self->used_before >= 0)
 		EXPECT_EQ(self->used_before, area_pages(self->name, "used"))
 			TH_LOG("the area lost pages to failed requests");
-	if (self->cma_free_before >= 0)
-		TH_LOG("CmaFree %ld kB before, %ld kB after",
-		       self->cma_free_before, cma_free_kb());
+	if (self->cma_free_before >= 0 && !self->allocates)
+		EXPECT_EQ(self->cma_free_before, cma_free_kb())
+			TH_LOG("CmaFree moved for a request that failed");
 	if (self->fd >= 0)
 		close(self->fd);
 }
@@ -154,6 +161,7 @@ TEST_F(heap, odd_length_rounds_up)
 {
 	int buf = -1;
 
+	self->allocates = true;
 	ASSERT_EQ(0, heap_alloc(self->fd, 4097, O_RDWR, 0, &buf));
 	EXPECT_EQ(8192, lseek(buf, 0, SEEK_END));
 	close(buf);
@@ -179,6 +187,7 @@ TEST_F(heap, exhausted_area)
 
 	if (count < 0)
 		SKIP(return, "%s is not a CMA heap", self->name);
+	self->allocates = true;
 	while (n < MAX_BUFFERS) {
 		ret = heap_alloc(self->fd, 1 << 20, O_RDWR, 0, &bufs[n]);
 		if (ret)
