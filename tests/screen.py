@@ -52,3 +52,20 @@ def shows_smpte(path):
     if all(close(g, e) for g, e in zip(got, SMPTE_TOP)):
         return None
     return f"{s.w}x{s.h}, top bars {got}, expected {SMPTE_TOP}"
+
+
+def shows_picture(shot, picture, bar=24, tol=24):
+    """None if the screenshot shows PICTURE (a PPM) scaled to the screen,
+    nearest-neighbour, above the kiosk's progress bar; else why not."""
+    s = Screen(shot)
+    pw, ph, px = read_ppm(picture)
+    bad = []
+    for y in range(s.h // 16, s.h - bar - 8, s.h // 8):
+        for x in range(s.w // 32, s.w, s.w // 16):
+            sx, sy = x * pw // s.w, y * ph // s.h
+            want = tuple(px[(sy * pw + sx) * 3:(sy * pw + sx) * 3 + 3])
+            if not close(s.at(x, y), want, tol):
+                bad.append(((x, y), s.at(x, y), want))
+    if len(bad) <= 2:  # anti-aliased text edges may differ
+        return None
+    return f"{len(bad)} points differ, e.g. {bad[:3]}"

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KMS and dma-buf heap helpers shared by the project's programs and
+ * tests: find a display and the heap it scans out of, allocate and
+ * import buffers, show them with atomic commits and page flips.
+ */
+#ifndef KMS_H
+#define KMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xf86drmMode.h>
+
+struct output {
+	int fd;
+	uint32_t conn_id, crtc_id, plane_id;
+	drmModeModeInfo mode;
+	uint32_t mode_blob;
+	int flip_pending;	/* a commit's page-flip event is due */
+	unsigned int last_seq;	/* vblank sequence of the last flip */
+	unsigned int missed;	/* vblanks skipped between flips */
+	unsigned int flips;
+};
+
+struct heap_fb {
+	int dmabuf;		/* the heap buffer */
+	uint32_t handle;	/* its GEM handle on the display */
+	uint32_t fb_id;
+	uint32_t width, height, stride, format;
+	size_t size;
+	void *map;		/* the dma-buf mapped for the CPU */
+};
+
+/* A DRM device by driver name ("pl111", "vgem"), or -1. */
+int open_driver(const char *driver);
+/* The first DRM device with a connected output, or -1. */
+int open_display(void);
+
+/* The heap the device's own sysfs node points to: 0, or -1 if none. */
+int device_heap(int drm_fd, char *name, size_t len);
+
+int heap_open(const char *name);
+/* Allocate LEN bytes: a dma-buf fd, or -errno. */
+int heap_alloc(int heap_fd, size_t len);
+/* DMA_BUF_IOCTL_SYNC around CPU writes: 0 or -errno. */
+int dmabuf_sync(int dmabuf, int start);
+
+/* Bytes per pixel of the formats the programs draw (XRGB8888, RGB565). */
+int format_cpp(uint32_t format);
+
+/* The first connected output at WIDTHxHEIGHT (0x0: its preferred mode). */
+int output_init(struct output *out, int fd, int width, int height);
+void output_fini(struct output *out);
+/* Show FB_ID (0: switch the pipe off) with one atomic commit. */
+int output_show(struct output *out, uint32_t fb_id, uint32_t flags);
+/* Wait for the page-flip event of a commit made with PAGE_FLIP_EVENT. */
+int output_wait_flip(struct output *out, int timeout_ms);
+
+/* A heap buffer imported into the display, with a framebuffer on it. */
+int heap_fb_create(struct heap_fb *fb, struct output *out, int heap_fd,
+		   uint32_t format);
+void heap_fb_destroy(struct heap_fb *fb, struct output *out);
+
+#endif

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The kiosk on this board: the path it takes, and its frames on screen.
+# With the board's pool it must say zero-copy; on a board without one
+# (KIOSK_EXPECT=copy) it must fall back to dumb buffers and say so.
+. /opt/pl111-heaps/bin/tap.sh
+
+img=/opt/pl111-heaps/share/demo.ppm
+want=${1:-zero-copy}
+kiosk -i $img -n 60 -x 'vexpress-screenshot kiosk-xrgb8888' > /out/kiosk.log 2>&1
+tap_result $? "kiosk shows 60 XRGB8888 frames"
+cat /out/kiosk.log
+tap_check "kiosk takes the $want path" grep -q "path: $want" /out/kiosk.log
+kiosk -i $img -n 60 -f RGB565 -b 3 -x 'vexpress-screenshot kiosk-rgb565' > /out/kiosk565.log 2>&1
+tap_result $? "kiosk shows 60 RGB565 frames from 3 buffers"
+cat /out/kiosk565.log
+kiosk -i /nonexistent.ppm -n 1 > /out/kiosk-bad.log 2>&1
+rc=$?
+tap_check "kiosk refuses a missing image with a clear message" \
+	sh -c "[ $rc != 0 ] && grep -q 'cannot open /nonexistent.ppm' /out/kiosk-bad.log"
