@@ -17,3 +17,8 @@ kiosk -i /nonexistent.ppm -n 1 > /out/kiosk-bad.log 2>&1
 rc=$?
 tap_check "kiosk refuses a missing image with a clear message" \
 	sh -c "[ $rc != 0 ] && grep -q 'cannot open /nonexistent.ppm' /out/kiosk-bad.log"
+
+# Without a pool of its own the CLCD imports as it always did.
+if [ "$want" = copy ]; then
+	suite pl111-nopool pl111-nopool
+fi

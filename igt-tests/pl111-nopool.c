@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A PL111 without a memory-region reaches all memory: it publishes no
+ * heap and imports as it always did, here a contiguous buffer from the
+ * default CMA heap, which a PL111 with a pool of its own refuses.
+ */
+#include <unistd.h>
+
+#include "display.h"
+#include "kselftest_harness.h"
+
+FIXTURE(nopool) {
+	int fd;
+};
+
+FIXTURE_SETUP(nopool)
+{
+	self->fd = open_driver("pl111");
+	ASSERT_GE(self->fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");
+}
+
+FIXTURE_TEARDOWN(nopool)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(nopool, no_heap_is_published)
+{
+	char name[64];
+
+	EXPECT_EQ(-1, device_heap(self->fd, name, sizeof(name)));
+}
+
+TEST_F(nopool, default_cma_buffer_is_imported)
+{
+	EXPECT_EQ(0, import_heap_buffer(self->fd, "reserved", 1 << 20));
+}
+
+TEST_HARNESS_MAIN
