@@ -231,4 +231,30 @@ TEST_F(pl111, unbind_with_buffer_on_screen)
 	self->out = again;
 }
 
+/*
+ * The same with a dumb buffer, allocated by pl111 from its pool: freed
+ * after the unbind, it must go back to the pool (the fixture checks the
+ * pool's pages once the driver is bound again).
+ */
+TEST_F(pl111, unbind_with_dumb_buffer_alive)
+{
+	struct drm_mode_create_dumb dumb = { .width = WIDTH, .height = HEIGHT, .bpp = 32 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 }, fb;
+
+	ASSERT_EQ(0, drmIoctl(self->out.fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
+	handles[0] = dumb.handle;
+	pitches[0] = dumb.pitch;
+	ASSERT_EQ(0, drmModeAddFB2(self->out.fd, WIDTH, HEIGHT, DRM_FORMAT_XRGB8888,
+				   handles, pitches, offsets, &fb, 0));
+	ASSERT_EQ(0, output_show(&self->out, fb, 0));
+
+	ASSERT_EQ(0, system("echo 10020000.clcd > /sys/bus/amba/drivers/drm-clcd-pl111/unbind"));
+	output_fini(&self->out);
+	close(self->out.fd);
+	self->out.fd = -1;
+	ASSERT_EQ(0, system("echo 10020000.clcd > /sys/bus/amba/drivers/drm-clcd-pl111/bind"));
+	self->out.fd = open_driver("pl111");
+	ASSERT_GE(self->out.fd, 0);
+}
+
 TEST_HARNESS_MAIN
