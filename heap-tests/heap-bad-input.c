@@ -4,10 +4,11 @@
  * each gets a clear error, nothing is truncated, and the heap's CMA
  * area has exactly as many pages in use afterwards as before.
  *
- * CmaFree in /proc/meminfo must not move for a request that fails
- * outright. Tests that allocate and free on purpose only check the
- * area's own count: pages they free may wait in per-CPU lists for a
- * while, out of CmaFree's sight.
+ * CmaFree in /proc/meminfo must not drop for a request that fails
+ * outright. It may rise: pages freed earlier (by a previous test, or by
+ * the tests here that allocate and free on purpose, which only check
+ * the area's own count) wait in per-CPU lists, out of CmaFree's sight,
+ * until they are drained back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -101,8 +102,8 @@ FIXTURE_TEARDOWN(heap)
 		EXPECT_EQ(self->used_before, area_pages(self->name, "used"))
 			TH_LOG("the area lost pages to failed requests");
 	if (self->cma_free_before >= 0 && !self->allocates)
-		EXPECT_EQ(self->cma_free_before, cma_free_kb())
-			TH_LOG("CmaFree moved for a request that failed");
+		EXPECT_LE(self->cma_free_before, cma_free_kb())
+			TH_LOG("CmaFree dropped for a request that failed");
 	if (self->fd >= 0)
 		close(self->fd);
 }
