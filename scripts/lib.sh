@@ -32,8 +32,9 @@ JOBS=${JOBS:-$(nproc)}
 NEW_FILE_DIRS="Documentation drivers include"
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-# Paths relative to the repo in the cache keys: a fresh clone elsewhere,
-# or the base tree beside the patched one, still hits the cache.
+# The guest programs are built from the repo: with paths relative to it
+# in the cache keys, a fresh clone elsewhere still hits the cache. (The
+# kernel needs no such help: its tree and objects sit at fixed paths.)
 export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2024-01-01}

@@ -35,6 +35,11 @@ suite() {	# NAME COMMAND [ARGS...]
 	return $rc
 }
 
+# The heaps in /dev/dma_heap, sorted, on one line.
+heap_list() {
+	ls /dev/dma_heap | sort | tr '\n' ' '
+}
+
 # The DRM card node driven by DRIVER (never assume a card number).
 drm_card_of() {	# DRIVER
 	for c in /sys/class/drm/card[0-9]; do

@@ -3,9 +3,8 @@
 # stays private; a tagged carveout is refused with a boot message.
 . /opt/pl111-heaps/bin/tap.sh
 
-heaps() { ls /dev/dma_heap | sort | tr '\n' ' '; }
-tap_check "heaps are camera-pool reserved system video-pool ($(heaps))" \
-	test "$(heaps)" = "camera-pool reserved system video-pool "
+tap_check "heaps are camera-pool reserved system video-pool ($(heap_list))" \
+	test "$(heap_list)" = "camera-pool reserved system video-pool "
 tap_check "the untagged private-pool is no heap" test ! -e /dev/dma_heap/private-pool
 tap_check "the tagged carveout is refused with a boot message" \
 	sh -c 'dmesg | grep -q "carveout@9f000000: linux,cma-heap needs a reusable shared-dma-pool"'

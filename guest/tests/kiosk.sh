@@ -1,7 +1,8 @@
 #!/bin/sh
 # The kiosk on this board: the path it takes, and its frames on screen.
-# With the board's pool it must say zero-copy; on a board without one
-# (KIOSK_EXPECT=copy) it must fall back to dumb buffers and say so.
+# usage: kiosk.sh [zero-copy|copy], the path the kiosk must take: with
+# the board's pool it must say zero-copy; on a board without one it must
+# fall back to dumb buffers and say so.
 . /opt/pl111-heaps/bin/tap.sh
 
 img=/opt/pl111-heaps/share/demo.ppm
