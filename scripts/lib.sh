@@ -55,3 +55,24 @@ kmake() {
 	make -C "$KSRC" O="$KOUT" ARCH=arm CROSS_COMPILE="$CROSS" \
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
 }
+
+# Configure $KOUT from $KSRC: vexpress_defconfig with the given
+# fragments merged over it, then say which requested options did not
+# stick (unmet dependencies).
+kconfigure() {	# FRAGMENT...
+	log "configuring: vexpress_defconfig + $(basename -a "$@" | tr '\n' ' ')"
+	kmake -s vexpress_defconfig
+	(cd "$KSRC" && ARCH=arm scripts/kconfig/merge_config.sh -m -O "$KOUT" \
+		"$KOUT/.config" "$@" >/dev/null)
+	kmake -s olddefconfig
+	local f line opt val got
+	for f in "$@"; do
+		grep -E '^CONFIG_[A-Z0-9_]+=' "$f" | while IFS= read -r line; do
+			opt=${line%%=*}
+			val=${line#*=}
+			got=$(grep -E "^$opt=" "$KOUT/.config" | cut -d= -f2- || true)
+			[ "$val" = n ] && [ -z "$got" ] && continue
+			[ "$got" = "$val" ] || log "config: $opt wanted $val, got ${got:-unset}"
+		done
+	done
+}

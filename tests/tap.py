@@ -12,10 +12,12 @@ def parse(text, prefix):
     """Yield (name, status, detail) with status 'pass', 'fail' or 'skip'."""
     suite, rc, seen, context = None, 0, {}, ""
     failed_in_suite = False
+    said = []  # what was printed since the last result: a failure's why
     for line in text.splitlines():
         line = line.rstrip()
         if line.startswith("## begin "):
             suite, context, failed_in_suite = line[9:].strip(), "", False
+            said = []
             continue
         m = re.match(r"^## end (\S+) rc=(\d+)", line)
         if m:
@@ -31,7 +33,9 @@ def parse(text, prefix):
             continue
         m = RESULT.match(line)
         if not m:
+            said = (said + [line.lstrip("# ")])[-8:] if line.strip() else said
             continue
+        why, said = said, []
         desc = context + m.group(2).strip()
         name = f"{prefix}: {suite}: {desc}" if suite else f"{prefix}: {desc}"
         seen[name] = seen.get(name, 0) + 1
@@ -44,4 +48,4 @@ def parse(text, prefix):
             yield (name, "pass", "")
         else:
             failed_in_suite = failed_in_suite or suite is not None
-            yield (name, "fail", line)
+            yield (name, "fail", " | ".join([line] + why))
