@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run check check-variants regression-base build deps kernel tree guest rootfs export-patches reset-tree clean
+.PHONY: run check check-variants regression-base build deps kernel tree guest rootfs export-patches reset-tree series series-check bench clean
 
 deps:
 	scripts/install-deps
@@ -46,6 +46,18 @@ regression-base: deps
 # the commits back as patches/ and new files at their kernel path.
 export-patches:
 	scripts/export-patches
+
+# Zero-copy against copying, in CPU time per frame: not a test.
+bench: build
+	scripts/bench
+
+# The series as it would be sent (build/series/), and the checks a
+# maintainer would run on it; 'make check' runs the fast ones.
+series: deps
+	scripts/series
+
+series-check: deps
+	scripts/series-check
 
 reset-tree:
 	rm -f build/tree.stamp

@@ -128,31 +128,73 @@ int format_cpp(uint32_t format)
 	return format == DRM_FORMAT_RGB565 ? 2 : 4;
 }
 
+/* The atomic properties the programs set, looked up once per output. */
+enum { CONN_CRTC_ID, CRTC_MODE_ID, CRTC_ACTIVE, PLANE_FB_ID, PLANE_CRTC_ID,
+       PLANE_SRC_X, PLANE_SRC_Y, PLANE_SRC_W, PLANE_SRC_H,
+       PLANE_CRTC_X, PLANE_CRTC_Y, PLANE_CRTC_W, PLANE_CRTC_H, NUM_PROPS };
+
+static const struct {
+	uint32_t type;
+	const char *name;
+} props[] = {
+	[CONN_CRTC_ID] = { DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID" },
+	[CRTC_MODE_ID] = { DRM_MODE_OBJECT_CRTC, "MODE_ID" },
+	[CRTC_ACTIVE] = { DRM_MODE_OBJECT_CRTC, "ACTIVE" },
+	[PLANE_FB_ID] = { DRM_MODE_OBJECT_PLANE, "FB_ID" },
+	[PLANE_CRTC_ID] = { DRM_MODE_OBJECT_PLANE, "CRTC_ID" },
+	[PLANE_SRC_X] = { DRM_MODE_OBJECT_PLANE, "SRC_X" },
+	[PLANE_SRC_Y] = { DRM_MODE_OBJECT_PLANE, "SRC_Y" },
+	[PLANE_SRC_W] = { DRM_MODE_OBJECT_PLANE, "SRC_W" },
+	[PLANE_SRC_H] = { DRM_MODE_OBJECT_PLANE, "SRC_H" },
+	[PLANE_CRTC_X] = { DRM_MODE_OBJECT_PLANE, "CRTC_X" },
+	[PLANE_CRTC_Y] = { DRM_MODE_OBJECT_PLANE, "CRTC_Y" },
+	[PLANE_CRTC_W] = { DRM_MODE_OBJECT_PLANE, "CRTC_W" },
+	[PLANE_CRTC_H] = { DRM_MODE_OBJECT_PLANE, "CRTC_H" },
+};
+
+_Static_assert(NUM_PROPS == OUTPUT_PROPS, "OUTPUT_PROPS in kms.h");
+
+static uint32_t object_of(const struct output *out, uint32_t type)
+{
+	return type == DRM_MODE_OBJECT_CONNECTOR ? out->conn_id :
+	       type == DRM_MODE_OBJECT_CRTC ? out->crtc_id : out->plane_id;
+}
+
 static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 {
-	drmModeObjectPropertiesPtr props;
+	drmModeObjectPropertiesPtr list;
 	uint32_t id = 0, i;
 
-	props = drmModeObjectGetProperties(fd, obj, type);
-	for (i = 0; props && i < props->count_props && !id; i++) {
-		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
+	list = drmModeObjectGetProperties(fd, obj, type);
+	for (i = 0; list && i < list->count_props && !id; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, list->props[i]);
 
 		if (p && !strcmp(p->name, name))
 			id = p->prop_id;
 		drmModeFreeProperty(p);
 	}
-	drmModeFreeObjectProperties(props);
+	drmModeFreeObjectProperties(list);
 	return id;
 }
 
-static int add(drmModeAtomicReqPtr req, int fd, uint32_t obj, uint32_t type,
-	       const char *name, uint64_t value)
+static int find_props(struct output *out)
 {
-	uint32_t id = prop_id(fd, obj, type, name);
+	int i;
 
-	if (!id)
-		return -ENOENT;
-	return drmModeAtomicAddProperty(req, obj, id, value) < 0 ? -EINVAL : 0;
+	for (i = 0; i < NUM_PROPS; i++) {
+		out->props[i] = prop_id(out->fd, object_of(out, props[i].type),
+					props[i].type, props[i].name);
+		if (!out->props[i])
+			return -ENOENT;
+	}
+	return 0;
+}
+
+static int set(drmModeAtomicReqPtr req, const struct output *out, int prop,
+	       uint64_t value)
+{
+	return drmModeAtomicAddProperty(req, object_of(out, props[prop].type),
+					out->props[prop], value) < 0 ? -EINVAL : 0;
 }
 
 int output_init(struct output *out, int fd, int width, int height)
@@ -207,8 +249,9 @@ int output_init(struct output *out, int fd, int width, int height)
 		drmModeFreePlane(p);
 	}
 	drmModeFreePlaneResources(planes);
-	ret = out->plane_id ? drmModeCreatePropertyBlob(fd, &out->mode,
-				sizeof(out->mode), &out->mode_blob) : -ENODEV;
+	ret = out->plane_id ? find_props(out) : -ENODEV;
+	if (!ret)
+		ret = output_set_mode(out, &out->mode);
 out_res:
 	drmModeFreeResources(res);
 	return ret;
@@ -221,37 +264,57 @@ void output_fini(struct output *out)
 	out->mode_blob = 0;
 }
 
+int output_set_mode(struct output *out, const drmModeModeInfo *mode)
+{
+	uint32_t blob;
+
+	if (drmModeCreatePropertyBlob(out->fd, mode, sizeof(*mode), &blob))
+		return -errno;
+	output_fini(out);
+	out->mode = *mode;
+	out->mode_blob = blob;
+	return 0;
+}
+
+static int commit(struct output *out, drmModeAtomicReqPtr req, int ret,
+		  uint32_t flags)
+{
+	if (!ret && drmModeAtomicCommit(out->fd, req, flags, out))
+		ret = -errno;
+	if (!ret && (flags & DRM_MODE_PAGE_FLIP_EVENT))
+		out->flip_pending = 1;
+	drmModeAtomicFree(req);
+	return ret;
+}
+
 int output_show(struct output *out, uint32_t fb_id, uint32_t flags)
 {
 	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
 	uint32_t w = out->mode.hdisplay, h = out->mode.vdisplay;
 	int on = fb_id != 0, ret = 0;
 
-	ret |= add(req, out->fd, out->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
-		   on ? out->crtc_id : 0);
-	ret |= add(req, out->fd, out->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID",
-		   on ? out->mode_blob : 0);
-	ret |= add(req, out->fd, out->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", on);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID", fb_id);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID",
-		   on ? out->crtc_id : 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X", 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y", 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W",
-		   on ? (uint64_t)w << 16 : 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H",
-		   on ? (uint64_t)h << 16 : 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X", 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y", 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W", on ? w : 0);
-	ret |= add(req, out->fd, out->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H", on ? h : 0);
-	if (!ret && drmModeAtomicCommit(out->fd, req,
-					flags | DRM_MODE_ATOMIC_ALLOW_MODESET, out))
-		ret = -errno;
-	if (!ret && (flags & DRM_MODE_PAGE_FLIP_EVENT))
-		out->flip_pending = 1;
-	drmModeAtomicFree(req);
-	return ret;
+	ret |= set(req, out, CONN_CRTC_ID, on ? out->crtc_id : 0);
+	ret |= set(req, out, CRTC_MODE_ID, on ? out->mode_blob : 0);
+	ret |= set(req, out, CRTC_ACTIVE, on);
+	ret |= set(req, out, PLANE_FB_ID, fb_id);
+	ret |= set(req, out, PLANE_CRTC_ID, on ? out->crtc_id : 0);
+	ret |= set(req, out, PLANE_SRC_X, 0);
+	ret |= set(req, out, PLANE_SRC_Y, 0);
+	ret |= set(req, out, PLANE_SRC_W, on ? (uint64_t)w << 16 : 0);
+	ret |= set(req, out, PLANE_SRC_H, on ? (uint64_t)h << 16 : 0);
+	ret |= set(req, out, PLANE_CRTC_X, 0);
+	ret |= set(req, out, PLANE_CRTC_Y, 0);
+	ret |= set(req, out, PLANE_CRTC_W, on ? w : 0);
+	ret |= set(req, out, PLANE_CRTC_H, on ? h : 0);
+	return commit(out, req, ret, flags | DRM_MODE_ATOMIC_ALLOW_MODESET);
+}
+
+int output_flip(struct output *out, uint32_t fb_id)
+{
+	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+
+	return commit(out, req, set(req, out, PLANE_FB_ID, fb_id),
+		      DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT);
 }
 
 static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
@@ -282,10 +345,23 @@ int output_wait_flip(struct output *out, int timeout_ms)
 	return 0;
 }
 
+int heap_fb_import(struct heap_fb *fb, struct output *out)
+{
+	uint32_t handles[4] = {0}, pitches[4] = {0}, offsets[4] = {0};
+
+	if (drmPrimeFDToHandle(out->fd, fb->dmabuf, &fb->handle))
+		return -errno;
+	handles[0] = fb->handle;
+	pitches[0] = fb->stride;
+	if (drmModeAddFB2(out->fd, fb->width, fb->height, fb->format, handles,
+			  pitches, offsets, &fb->fb_id, 0))
+		return -errno;
+	return 0;
+}
+
 int heap_fb_create(struct heap_fb *fb, struct output *out, int heap_fd,
 		   uint32_t format)
 {
-	uint32_t handles[4] = {0}, pitches[4] = {0}, offsets[4] = {0};
 	int cpp = format_cpp(format);
 	int ret;
 
@@ -299,19 +375,49 @@ int heap_fb_create(struct heap_fb *fb, struct output *out, int heap_fd,
 	fb->dmabuf = heap_alloc(heap_fd, fb->size);
 	if (fb->dmabuf < 0)
 		return fb->dmabuf;
-	if (drmPrimeFDToHandle(out->fd, fb->dmabuf, &fb->handle))
-		return -errno;
-	handles[0] = fb->handle;
-	pitches[0] = fb->stride;
-	if (drmModeAddFB2(out->fd, fb->width, fb->height, format, handles,
-			  pitches, offsets, &fb->fb_id, 0))
-		return -errno;
+	ret = heap_fb_import(fb, out);
+	if (ret)
+		return ret;
 	fb->map = mmap(NULL, fb->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       fb->dmabuf, 0);
 	ret = fb->map == MAP_FAILED ? -errno : 0;
 	if (ret)
 		fb->map = NULL;
 	return ret;
+}
+
+int dumb_fb_create(struct heap_fb *fb, struct output *out, uint32_t format)
+{
+	struct drm_mode_create_dumb dumb = {
+		.width = out->mode.hdisplay, .height = out->mode.vdisplay,
+		.bpp = format_cpp(format) * 8,
+	};
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	uint64_t offset;
+
+	memset(fb, 0, sizeof(*fb));
+	fb->dmabuf = -1;
+	if (drmIoctl(out->fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb))
+		return -errno;
+	fb->handle = dumb.handle;
+	fb->width = dumb.width;
+	fb->height = dumb.height;
+	fb->stride = dumb.pitch;
+	fb->size = dumb.size;
+	fb->format = format;
+	handles[0] = fb->handle;
+	pitches[0] = fb->stride;
+	if (drmModeAddFB2(out->fd, fb->width, fb->height, format, handles,
+			  pitches, offsets, &fb->fb_id, 0) ||
+	    drmModeMapDumbBuffer(out->fd, fb->handle, &offset))
+		return -errno;
+	fb->map = mmap(NULL, fb->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       out->fd, offset);
+	if (fb->map == MAP_FAILED) {
+		fb->map = NULL;
+		return -errno;
+	}
+	return 0;
 }
 
 void heap_fb_destroy(struct heap_fb *fb, struct output *out)

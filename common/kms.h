@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <xf86drmMode.h>
 
+#define OUTPUT_PROPS 13
+
 struct output {
 	int fd;
 	uint32_t conn_id, crtc_id, plane_id;
@@ -20,10 +22,11 @@ struct output {
 	unsigned int last_seq;	/* vblank sequence of the last flip */
 	unsigned int missed;	/* vblanks skipped between flips */
 	unsigned int flips;
+	uint32_t props[OUTPUT_PROPS];	/* atomic property ids */
 };
 
 struct heap_fb {
-	int dmabuf;		/* the heap buffer */
+	int dmabuf;		/* the heap buffer; -1 for a dumb buffer */
 	uint32_t handle;	/* its GEM handle on the display */
 	uint32_t fb_id;
 	uint32_t width, height, stride, format;
@@ -51,14 +54,22 @@ int format_cpp(uint32_t format);
 /* The first connected output at WIDTHxHEIGHT (0x0: its preferred mode). */
 int output_init(struct output *out, int fd, int width, int height);
 void output_fini(struct output *out);
+/* Use MODE (any timings, not only the connector's) from the next show. */
+int output_set_mode(struct output *out, const drmModeModeInfo *mode);
 /* Show FB_ID (0: switch the pipe off) with one atomic commit. */
 int output_show(struct output *out, uint32_t fb_id, uint32_t flags);
+/* Flip the shown plane to FB_ID: nonblocking, with a page-flip event. */
+int output_flip(struct output *out, uint32_t fb_id);
 /* Wait for the page-flip event of a commit made with PAGE_FLIP_EVENT. */
 int output_wait_flip(struct output *out, int timeout_ms);
 
 /* A heap buffer imported into the display, with a framebuffer on it. */
 int heap_fb_create(struct heap_fb *fb, struct output *out, int heap_fd,
 		   uint32_t format);
+/* A dumb buffer with a framebuffer on it, mapped (FB's dmabuf is -1). */
+int dumb_fb_create(struct heap_fb *fb, struct output *out, uint32_t format);
+/* Import FB's dmabuf and add a framebuffer of its size and format. */
+int heap_fb_import(struct heap_fb *fb, struct output *out);
 void heap_fb_destroy(struct heap_fb *fb, struct output *out);
 
 #endif

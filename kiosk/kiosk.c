@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,7 +68,7 @@ static void usage(FILE *f)
 		"  -m, --mode WxH         mode (default: the screen's preferred mode)\n"
 		"  -f, --format FMT       XRGB8888 (default) or RGB565\n"
 		"  -n, --frames N         frames to show, 0 until interrupted (default 600)\n"
-		"  -b, --buffers N        2 or 3 buffers (default 2)\n"
+		"  -b, --buffers N        2 or 3 buffers (default 3: one is drawn during each flip)\n"
 		"  -i, --image FILE.ppm   picture to show (default: a generated one)\n"
 		"  -x, --on-first-frame CMD  run CMD once the first frame is on screen\n");
 }
@@ -89,7 +88,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	*o = (struct options){ .format = DRM_FORMAT_XRGB8888, .frames = 600, .buffers = 2 };
+	*o = (struct options){ .format = DRM_FORMAT_XRGB8888, .frames = 600, .buffers = 3 };
 	while ((c = getopt_long(argc, argv, "D:m:f:n:b:i:x:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'D': o->driver = optarg; break;
@@ -209,40 +208,6 @@ static void draw_bar(uint8_t *dst, const struct kiosk *k, uint32_t format, long 
 				  x <= pos ? on : off);
 }
 
-static int create_dumb_fb(struct kiosk *k, struct heap_fb *fb, uint32_t format)
-{
-	struct drm_mode_create_dumb dumb = {
-		.width = k->out.mode.hdisplay, .height = k->out.mode.vdisplay,
-		.bpp = format_cpp(format) * 8,
-	};
-	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
-	uint64_t offset;
-
-	memset(fb, 0, sizeof(*fb));
-	fb->dmabuf = -1;
-	if (drmIoctl(k->out.fd, DRM_IOCTL_MODE_CREATE_DUMB, &dumb))
-		return -errno;
-	fb->handle = dumb.handle;
-	fb->width = dumb.width;
-	fb->height = dumb.height;
-	fb->stride = dumb.pitch;
-	fb->size = dumb.size;
-	fb->format = format;
-	handles[0] = fb->handle;
-	pitches[0] = fb->stride;
-	if (drmModeAddFB2(k->out.fd, fb->width, fb->height, format, handles,
-			  pitches, offsets, &fb->fb_id, 0) ||
-	    drmModeMapDumbBuffer(k->out.fd, fb->handle, &offset))
-		return -errno;
-	fb->map = mmap(NULL, fb->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       k->out.fd, offset);
-	if (fb->map == MAP_FAILED) {
-		fb->map = NULL;
-		return -errno;
-	}
-	return 0;
-}
-
 static int setup_buffers(struct kiosk *k, const struct options *o)
 {
 	int heap_fd = -1, i, ret = 0;
@@ -259,7 +224,7 @@ static int setup_buffers(struct kiosk *k, const struct options *o)
 	k->nbuf = o->buffers;
 	for (i = 0; i < k->nbuf && !ret; i++) {
 		ret = heap_fd >= 0 ? heap_fb_create(&k->fb[i], &k->out, heap_fd, o->format)
-				   : create_dumb_fb(k, &k->fb[i], o->format);
+				   : dumb_fb_create(&k->fb[i], &k->out, o->format);
 		if (!ret && k->fb[i].stride != k->stride)
 			ret = -EINVAL;
 		if (!ret)
@@ -307,7 +272,13 @@ static double now(void)
 
 static int run(struct kiosk *k, const struct options *o)
 {
-	long n;
+	/*
+	 * With three buffers the next frame is drawn while the last one
+	 * waits for its flip. With two, the buffer to draw is on screen
+	 * until that flip, so drawing waits for it.
+	 */
+	int ahead = k->nbuf > 2;
+	long n = 1;
 	double t0;
 
 	if (render(k, &k->fb[0], 0) || output_show(&k->out, k->fb[0].fb_id, 0)) {
@@ -319,20 +290,24 @@ static int run(struct kiosk *k, const struct options *o)
 		fprintf(stderr, "kiosk: '%s' failed\n", o->on_first_frame);
 
 	t0 = now();
+	if (ahead && render(k, &k->fb[1], 1))
+		goto fail;
 	for (n = 1; (!o->frames || n < o->frames) && !stop; n++) {
 		struct heap_fb *fb = &k->fb[n % k->nbuf];
 
-		if (render(k, fb, n) ||
-		    output_show(&k->out, fb->fb_id,
-				DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT) ||
-		    output_wait_flip(&k->out, 1000)) {
-			fprintf(stderr, "kiosk: flip %ld failed: %s\n", n, strerror(errno));
-			return -1;
-		}
+		if ((!ahead && render(k, fb, n)) || output_flip(&k->out, fb->fb_id))
+			goto fail;
+		if (ahead && render(k, &k->fb[(n + 1) % k->nbuf], n + 1))
+			goto fail;
+		if (output_wait_flip(&k->out, 1000))
+			goto fail;
 	}
 	printf("kiosk: %ld frames in %.2f s: %.1f frames/s, %u vblanks missed\n",
 	       n, now() - t0, (n - 1) / (now() - t0), k->out.missed);
 	return 0;
+fail:
+	fprintf(stderr, "kiosk: flip %ld failed: %s\n", n, strerror(errno));
+	return -1;
 }
 
 int main(int argc, char **argv)

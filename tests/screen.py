@@ -69,3 +69,17 @@ def shows_picture(shot, picture, bar=24, tol=24):
     if len(bad) <= 2:  # anti-aliased text edges may differ
         return None
     return f"{len(bad)} points differ, e.g. {bad[:3]}"
+
+
+def shows_render(path, share=0.01):
+    """None if the screenshot holds a rendered scene (kmscube's cube:
+    saturated colours over at least SHARE of the screen, on a background
+    that is not black), else why not."""
+    s = Screen(path)
+    samples = [s.at(x, y) for y in range(0, s.h, 4) for x in range(0, s.w, 4)]
+    coloured = sum(1 for p in samples if max(p) - min(p) > 60)
+    corner = s.at(2, 2)
+    if coloured >= share * len(samples) and max(corner) > 16:
+        return None
+    return (f"{s.w}x{s.h}: {coloured} of {len(samples)} samples coloured, "
+            f"corner {corner}")

@@ -16,14 +16,18 @@ tap_check "modetest sets 800x600" modetest-show regression-modetest-800 800x600
 tap_check "vbltest reads pl111's vblank counter" \
 	sh -c 'timeout 5 vbltest -M pl111 > /out/vbltest.log 2>&1; grep -q "starting count" /out/vbltest.log'
 # kmscube stops at the first input on stdin: give it a pipe that stays
-# silent.
+# silent. Its screenshot is taken a few seconds after its first frame
+# is up: llvmpipe's first frames hold the clear colour only.
 mkfifo /tmp/kmscube.in
 kmscube -D "$card" -c 300 < /tmp/kmscube.in > /out/kmscube.log 2>&1 &
 pid=$!
 exec 3> /tmp/kmscube.in
+wait-fb kmscube && sleep 6 && vexpress-screenshot kmscube
+shown=$?
 wait $pid
 rc=$?
 exec 3>&-
 tap_check "kmscube renders 300 frames for pl111 (llvmpipe)" \
 	sh -c "[ $rc = 0 ] && grep -q 'Rendered 299 frames' /out/kmscube.log"
+tap_result $shown "kmscube's frames are on pl111's screen"
 suite dmabuf-heap dmabuf-heap
