@@ -5,11 +5,13 @@
  *
  *   floor      the frame drawn into private memory, nothing else
  *   zero-copy  drawn into a buffer of the display's heap (with
- *              DMA_BUF_IOCTL_SYNC around it), then flipped; of_sync is
+ *              DMA_BUF_IOCTL_SYNC around it), then flipped; a:sync is
  *              the part spent in the two syncs (the cache maintenance
- *              a display that does not snoop the CPU's caches needs)
+ *              a display that does not snoop the CPU's caches needs),
+ *              a:flip the part spent flipping
  *   copy       drawn into private memory, copied into a dumb buffer,
- *              then flipped: what programs do without a heap
+ *              then flipped: what programs do without a heap (b:flip:
+ *              the part spent flipping)
  *   import     PRIME import + ADDFB2 of one heap buffer
  *
  * Flips wait for the 60 Hz vblank, which would hide everything in wall
@@ -37,6 +39,7 @@ struct size {
 
 struct result {
 	double floor, zero_copy, sync, copy, import;	/* medians, ms */
+	double zero_copy_flip, copy_flip;		/* of which flipping */
 };
 
 static double cpu_ms(void)
@@ -111,9 +114,10 @@ static void sample(const char *path, struct size s, int i, double ms)
 			s.width * s.height * 4, i, ms);
 }
 
-/* Show the frames of FB in turn; one frame drawn by DRAW_FRAME each. */
+/* Show the frames of FB in turn; one frame drawn by DRAW_FRAME each.
+ * MS gets each frame's CPU time, FLIP_MS the part spent flipping. */
 static int flip_loop(struct output *out, struct heap_fb *fb, int nbuf,
-		     int frames, double *ms,
+		     int frames, double *ms, double *flip_ms,
 		     int (*draw_frame)(struct heap_fb *fb, int n, void *ctx),
 		     void *ctx)
 {
@@ -121,12 +125,15 @@ static int flip_loop(struct output *out, struct heap_fb *fb, int nbuf,
 
 	for (n = 0; n < frames; n++) {
 		struct heap_fb *b = &fb[n % nbuf];
-		double t0 = cpu_ms();
+		double t0 = cpu_ms(), t1;
 
-		if (draw_frame(b, n, ctx) || output_flip(out, b->fb_id) ||
-		    output_wait_flip(out, 1000))
+		if (draw_frame(b, n, ctx))
+			return -1;
+		t1 = cpu_ms();
+		if (output_flip(out, b->fb_id) || output_wait_flip(out, 1000))
 			return -1;
 		ms[n] = cpu_ms() - t0;
+		flip_ms[n] = cpu_ms() - t1;
 	}
 	return 0;
 }
@@ -162,11 +169,12 @@ static int bench_size(int fd, int heap, struct size s, int frames,
 	struct heap_fb fb[2] = { { .dmabuf = -1 }, { .dmabuf = -1 } };
 	double *ms = calloc(frames, sizeof(*ms));
 	double *sync_ms = calloc(frames, sizeof(*sync_ms));
+	double *flip_ms = calloc(frames, sizeof(*flip_ms));
 	size_t size = (size_t)s.width * s.height * 4;
 	uint32_t *frame = malloc(size);
 	int i, ret = -1;
 
-	if (!ms || !sync_ms || !frame || setup_output(&out, fd, s)) {
+	if (!ms || !sync_ms || !flip_ms || !frame || setup_output(&out, fd, s)) {
 		fprintf(stderr, "pl111-bench: cannot set up %dx%d\n", s.width, s.height);
 		goto out;
 	}
@@ -186,7 +194,7 @@ static int bench_size(int fd, int heap, struct size s, int frames,
 		if (heap_fb_create(&fb[i], &out, heap, DRM_FORMAT_XRGB8888))
 			goto fail;
 	if (output_show(&out, fb[0].fb_id, 0) ||
-	    flip_loop(&out, fb, 2, frames, ms, draw_in_place, sync_ms))
+	    flip_loop(&out, fb, 2, frames, ms, flip_ms, draw_in_place, sync_ms))
 		goto fail;
 	for (i = 0; i < frames; i++) {
 		sample("zero-copy", s, i, ms[i]);
@@ -194,6 +202,7 @@ static int bench_size(int fd, int heap, struct size s, int frames,
 	}
 	r->zero_copy = median(ms, frames);
 	r->sync = median(sync_ms, frames);
+	r->zero_copy_flip = median(flip_ms, frames);
 
 	/* import + ADDFB2 of a new buffer, again and again */
 	for (i = 0; i < frames; i++) {
@@ -224,11 +233,12 @@ static int bench_size(int fd, int heap, struct size s, int frames,
 			goto fail;
 	}
 	if (output_show(&out, fb[0].fb_id, 0) ||
-	    flip_loop(&out, fb, 2, frames, ms, draw_and_copy, frame))
+	    flip_loop(&out, fb, 2, frames, ms, flip_ms, draw_and_copy, frame))
 		goto fail;
 	for (i = 0; i < frames; i++)
 		sample("copy", s, i, ms[i]);
 	r->copy = median(ms, frames);
+	r->copy_flip = median(flip_ms, frames);
 	ret = 0;
 fail:
 	if (ret)
@@ -239,6 +249,7 @@ fail:
 		heap_fb_destroy(&fb[i], &out);
 	output_fini(&out);
 out:
+	free(flip_ms);
 	free(sync_ms);
 	free(ms);
 	free(frame);
@@ -309,16 +320,18 @@ int main(int argc, char **argv)
 
 	printf("pl111-bench: heap %s, %d frames per path, CPU ms per frame (median)\n",
 	       name, frames);
-	printf("%-10s %8s %11s %8s %8s %9s %6s %6s\n", "size", "floor(f)",
-	       "zerocopy(a)", "of_sync", "copy(b)", "import(c)", "a/f", "b/a");
+	printf("%-10s %8s %11s %6s %6s %8s %6s %9s %5s %5s\n", "size", "floor(f)",
+	       "zerocopy(a)", "a:sync", "a:flip", "copy(b)", "b:flip", "import(c)",
+	       "a/f", "b/a");
 	for (i = 0; i < nsizes; i++) {
 		if (bench_size(fd, heap, sizes[i], frames, &r[i])) {
 			ret = 1;
 			break;
 		}
-		printf("%4dx%-5d %8.3f %11.3f %8.3f %8.3f %9.3f %6.2f %6.2f\n",
+		printf("%4dx%-5d %8.3f %11.3f %6.3f %6.3f %8.3f %6.3f %9.3f %5.2f %5.2f\n",
 		       sizes[i].width, sizes[i].height, r[i].floor, r[i].zero_copy,
-		       r[i].sync, r[i].copy, r[i].import, r[i].zero_copy / r[i].floor,
+		       r[i].sync, r[i].zero_copy_flip, r[i].copy, r[i].copy_flip,
+		       r[i].import, r[i].zero_copy / r[i].floor,
 		       r[i].copy / r[i].zero_copy);
 		fflush(stdout);
 	}
