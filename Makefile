@@ -47,9 +47,14 @@ regression-base: deps
 export-patches:
 	scripts/export-patches
 
-# Zero-copy against copying, in CPU time per frame: not a test.
-bench: build
-	scripts/bench
+# Zero-copy against copying, in CPU time per frame: not a test. It runs
+# on the series built without the debug checkers (configs/checkers.config);
+# BENCH_VARIANT=patched measures the kernel the tests use instead.
+BENCH_VARIANT ?= release
+bench: deps
+	VARIANT=$(BENCH_VARIANT) scripts/kernel-build
+	VARIANT=$(BENCH_VARIANT) scripts/guest-build
+	VARIANT=$(BENCH_VARIANT) scripts/bench
 
 # The series as it would be sent (build/series/), and the checks a
 # maintainer would run on it; 'make check' runs the fast ones.

@@ -7,8 +7,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
 
 # A kernel variant: 'patched' (the series, the default), 'base' (the
-# same 6.12.y without the series) or 'no-cma-heap' (the series with
-# CONFIG_DMABUF_HEAPS_CMA off). Each has its own outputs.
+# same 6.12.y without the series), 'no-cma-heap' (the series with
+# CONFIG_DMABUF_HEAPS_CMA off) or 'release' (the series without the
+# debug checkers, for the benchmark). Each has its own outputs.
 VARIANT=${VARIANT:-patched}
 if [ "$VARIANT" = patched ]; then
 	BUILD=$REPO/build
@@ -56,6 +57,18 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
 }
 
+# The config fragments of $VARIANT, merged in this order over
+# vexpress_defconfig.
+variant_fragments() {
+	local c=$REPO/configs
+	case $VARIANT in
+	patched | base) echo "$c/vexpress-heaps.config $c/checkers.config" ;;
+	no-cma-heap) echo "$c/vexpress-heaps.config $c/checkers.config $c/no-cma-heap.config" ;;
+	release) echo "$c/vexpress-heaps.config" ;;
+	*) die "unknown VARIANT '$VARIANT': patched, base, no-cma-heap or release" ;;
+	esac
+}
+
 # Configure $KOUT from $KSRC: vexpress_defconfig with the given
 # fragments merged over it, then say which requested options did not
 # stick (unmet dependencies).
@@ -65,14 +78,16 @@ kconfigure() {	# FRAGMENT...
 	(cd "$KSRC" && ARCH=arm scripts/kconfig/merge_config.sh -m -O "$KOUT" \
 		"$KOUT/.config" "$@" >/dev/null)
 	kmake -s olddefconfig
-	local f line opt val got
-	for f in "$@"; do
-		grep -E '^CONFIG_[A-Z0-9_]+=' "$f" | while IFS= read -r line; do
+	# A later fragment overrides an earlier one: check the last word.
+	local line opt val got
+	cat "$@" | grep -E '^CONFIG_[A-Z0-9_]+=' |
+		awk -F= '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
+			END { for (i = 0; i < n; i++) print last[order[i]] }' |
+		while IFS= read -r line; do
 			opt=${line%%=*}
 			val=${line#*=}
 			got=$(grep -E "^$opt=" "$KOUT/.config" | cut -d= -f2- || true)
 			[ "$val" = n ] && [ -z "$got" ] && continue
 			[ "$got" = "$val" ] || log "config: $opt wanted $val, got ${got:-unset}"
 		done
-	done
 }
