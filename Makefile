@@ -48,8 +48,8 @@ export-patches:
 	scripts/export-patches
 
 # Zero-copy against copying, in CPU time per frame: not a test. It runs
-# on the series built without the debug checkers (configs/checkers.config);
-# BENCH_VARIANT=patched measures the kernel the tests use instead.
+# on the series built without the tests' checkers (the 'release'
+# variant); BENCH_VARIANT=patched measures the tests' kernel instead.
 BENCH_VARIANT ?= release
 bench: deps
 	VARIANT=$(BENCH_VARIANT) scripts/kernel-build

@@ -57,14 +57,14 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
 }
 
-# The config fragments of $VARIANT, merged in this order over
+# FRAGMENTS: the config fragments of $VARIANT, merged in this order over
 # vexpress_defconfig.
-variant_fragments() {
+set_fragments() {
 	local c=$REPO/configs
 	case $VARIANT in
-	patched | base) echo "$c/vexpress-heaps.config $c/checkers.config" ;;
-	no-cma-heap) echo "$c/vexpress-heaps.config $c/checkers.config $c/no-cma-heap.config" ;;
-	release) echo "$c/vexpress-heaps.config" ;;
+	patched | base) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config") ;;
+	no-cma-heap) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config" "$c/no-cma-heap.config") ;;
+	release) FRAGMENTS=("$c/vexpress-heaps.config") ;;
 	*) die "unknown VARIANT '$VARIANT': patched, base, no-cma-heap or release" ;;
 	esac
 }
