@@ -3,16 +3,18 @@
  * pl111-bench: what one frame costs the CPU on each path to the screen,
  * measured side by side in one run.
  *
- *   floor      the frame drawn into private memory, nothing else
- *   zero-copy  drawn into a buffer of the display's heap (with
- *              DMA_BUF_IOCTL_SYNC around it), then flipped; a:sync is
- *              the part spent in the two syncs (the cache maintenance
- *              a display that does not snoop the CPU's caches needs),
- *              a:flip the part spent flipping
- *   copy       drawn into private memory, copied into a dumb buffer,
- *              then flipped: what programs do without a heap (b:flip:
- *              the part spent flipping)
- *   import     PRIME import + ADDFB2 of one heap buffer
+ *   f         floor: the frame drawn into private memory, nothing else
+ *   f+flip    the floor plus a flip, the least any path can cost: drawn
+ *             into private memory, then a dumb buffer (not drawn into)
+ *             is flipped
+ *   u         write-combined: drawn into a buffer of the display's
+ *             write-combined heap between DMA_BUF_IOCTL_SYNC calls, then
+ *             flipped (u:sync: the part spent in the two syncs)
+ *   a         cached: the same in a buffer of the display's cached heap,
+ *             whose syncs clean the CPU's caches for the display (a:sync)
+ *   b         copy: drawn into private memory, copied into a dumb buffer,
+ *             then flipped: what programs do without a heap
+ *   imp(u/a)  PRIME import + ADDFB2 of one new buffer of either heap
  *
  * Flips wait for the 60 Hz vblank, which would hide everything in wall
  * time, so each step is timed in CPU time of the process. Results are
@@ -37,9 +39,15 @@ struct size {
 	int width, height;
 };
 
+/* Medians in CPU ms of one path: a frame, its syncs, its flip. */
+struct path {
+	double frame, sync, flip, import;
+	int ok;			/* measured: the display has this heap */
+};
+
 struct result {
-	double floor, zero_copy, sync, copy, import;	/* medians, ms */
-	double zero_copy_flip, copy_flip;		/* of which flipping */
+	double floor, floor_flip;
+	struct path wc, cached, copy;
 };
 
 static double cpu_ms(void)
@@ -162,50 +170,60 @@ static int draw_and_copy(struct heap_fb *fb, int n, void *frame)
 	return 0;
 }
 
-static int bench_size(int fd, int heap, struct size s, int frames,
-		      struct result *r)
+/* CTX: the private frame; the buffer flipped is not drawn into. */
+static int draw_aside(struct heap_fb *fb, int n, void *frame)
 {
-	struct output out;
+	draw(frame, fb->width, fb->height, n);
+	return 0;
+}
+
+struct samples {
+	double *ms, *sync_ms, *flip_ms;
+	uint32_t *frame;
+	int frames;
+};
+
+static void record(const char *path, struct size s, const double *v, int frames)
+{
+	int i;
+
+	for (i = 0; i < frames; i++)
+		sample(path, s, i, v[i]);
+}
+
+/*
+ * Flip FRAMES frames through two buffers of HEAP (or two dumb buffers if
+ * HEAP is -1), drawn by DRAW_FRAME; then, for a heap, time the import of
+ * a new buffer FRAMES times. NAME labels the samples.
+ */
+static int bench_path(struct output *out, int heap, struct size s,
+		      const char *name, struct samples *v, struct path *p,
+		      int (*draw_frame)(struct heap_fb *fb, int n, void *ctx),
+		      void *ctx)
+{
 	struct heap_fb fb[2] = { { .dmabuf = -1 }, { .dmabuf = -1 } };
-	double *ms = calloc(frames, sizeof(*ms));
-	double *sync_ms = calloc(frames, sizeof(*sync_ms));
-	double *flip_ms = calloc(frames, sizeof(*flip_ms));
 	size_t size = (size_t)s.width * s.height * 4;
-	uint32_t *frame = malloc(size);
+	char label[32];
 	int i, ret = -1;
 
-	if (!ms || !sync_ms || !flip_ms || !frame || setup_output(&out, fd, s)) {
-		fprintf(stderr, "pl111-bench: cannot set up %dx%d\n", s.width, s.height);
-		goto out;
-	}
-
-	/* floor */
-	for (i = 0; i < frames; i++) {
-		double t0 = cpu_ms();
-
-		draw(frame, s.width, s.height, i);
-		ms[i] = cpu_ms() - t0;
-		sample("floor", s, i, ms[i]);
-	}
-	r->floor = median(ms, frames);
-
-	/* zero-copy: two heap buffers, imported once */
 	for (i = 0; i < 2; i++)
-		if (heap_fb_create(&fb[i], &out, heap, DRM_FORMAT_XRGB8888))
-			goto fail;
-	if (output_show(&out, fb[0].fb_id, 0) ||
-	    flip_loop(&out, fb, 2, frames, ms, flip_ms, draw_in_place, sync_ms))
-		goto fail;
-	for (i = 0; i < frames; i++) {
-		sample("zero-copy", s, i, ms[i]);
-		sample("sync", s, i, sync_ms[i]);
+		if (heap >= 0 ? heap_fb_create(&fb[i], out, heap, DRM_FORMAT_XRGB8888)
+			      : dumb_fb_create(&fb[i], out, DRM_FORMAT_XRGB8888))
+			goto out;
+	memset(v->sync_ms, 0, v->frames * sizeof(*v->sync_ms));
+	if (output_show(out, fb[0].fb_id, 0) ||
+	    flip_loop(out, fb, 2, v->frames, v->ms, v->flip_ms, draw_frame, ctx))
+		goto out;
+	record(name, s, v->ms, v->frames);
+	p->frame = median(v->ms, v->frames);
+	p->flip = median(v->flip_ms, v->frames);
+	if (draw_frame == draw_in_place) {
+		snprintf(label, sizeof(label), "%s-sync", name);
+		record(label, s, v->sync_ms, v->frames);
+		p->sync = median(v->sync_ms, v->frames);
 	}
-	r->zero_copy = median(ms, frames);
-	r->sync = median(sync_ms, frames);
-	r->zero_copy_flip = median(flip_ms, frames);
 
-	/* import + ADDFB2 of a new buffer, again and again */
-	for (i = 0; i < frames; i++) {
+	for (i = 0; heap >= 0 && i < v->frames; i++) {
 		struct heap_fb one = { .width = s.width, .height = s.height,
 				       .stride = s.width * 4, .size = size,
 				       .format = DRM_FORMAT_XRGB8888 };
@@ -213,46 +231,77 @@ static int bench_size(int fd, int heap, struct size s, int frames,
 
 		one.dmabuf = heap_alloc(heap, size);
 		if (one.dmabuf < 0)
-			goto fail;
+			goto out;
 		t0 = cpu_ms();
-		if (heap_fb_import(&one, &out)) {
-			heap_fb_destroy(&one, &out);
-			goto fail;
+		if (heap_fb_import(&one, out)) {
+			heap_fb_destroy(&one, out);
+			goto out;
 		}
-		ms[i] = cpu_ms() - t0;
-		sample("import", s, i, ms[i]);
-		heap_fb_destroy(&one, &out);
+		v->ms[i] = cpu_ms() - t0;
+		heap_fb_destroy(&one, out);
 	}
-	r->import = median(ms, frames);
-
-	/* copy: two dumb buffers */
-	output_show(&out, 0, 0);
-	for (i = 0; i < 2; i++) {
-		heap_fb_destroy(&fb[i], &out);
-		if (dumb_fb_create(&fb[i], &out, DRM_FORMAT_XRGB8888))
-			goto fail;
+	if (heap >= 0) {
+		snprintf(label, sizeof(label), "import-%s", name);
+		record(label, s, v->ms, v->frames);
+		p->import = median(v->ms, v->frames);
 	}
-	if (output_show(&out, fb[0].fb_id, 0) ||
-	    flip_loop(&out, fb, 2, frames, ms, flip_ms, draw_and_copy, frame))
-		goto fail;
-	for (i = 0; i < frames; i++)
-		sample("copy", s, i, ms[i]);
-	r->copy = median(ms, frames);
-	r->copy_flip = median(flip_ms, frames);
+	p->ok = 1;
 	ret = 0;
-fail:
-	if (ret)
-		fprintf(stderr, "pl111-bench: %dx%d failed: %s\n", s.width, s.height,
-			strerror(errno));
-	output_show(&out, 0, 0);
-	for (i = 0; i < 2; i++)
-		heap_fb_destroy(&fb[i], &out);
-	output_fini(&out);
 out:
-	free(flip_ms);
-	free(sync_ms);
-	free(ms);
-	free(frame);
+	if (ret)
+		fprintf(stderr, "pl111-bench: %s path at %dx%d failed: %s\n", name,
+			s.width, s.height, strerror(errno));
+	output_show(out, 0, 0);
+	for (i = 0; i < 2; i++)
+		heap_fb_destroy(&fb[i], out);
+	return ret;
+}
+
+static int bench_size(int fd, const int heap[2], struct size s, int frames,
+		      struct result *r)
+{
+	struct samples v = { .frames = frames };
+	struct path floor_flip = { 0 };
+	struct output out;
+	int i, ret = -1;
+
+	v.ms = calloc(frames, sizeof(*v.ms));
+	v.sync_ms = calloc(frames, sizeof(*v.sync_ms));
+	v.flip_ms = calloc(frames, sizeof(*v.flip_ms));
+	v.frame = malloc((size_t)s.width * s.height * 4);
+	memset(r, 0, sizeof(*r));
+	if (!v.ms || !v.sync_ms || !v.flip_ms || !v.frame || setup_output(&out, fd, s)) {
+		fprintf(stderr, "pl111-bench: cannot set up %dx%d\n", s.width, s.height);
+		goto free;
+	}
+
+	for (i = 0; i < frames; i++) {
+		double t0 = cpu_ms();
+
+		draw(v.frame, s.width, s.height, i);
+		v.ms[i] = cpu_ms() - t0;
+	}
+	record("floor", s, v.ms, frames);
+	r->floor = median(v.ms, frames);
+
+	if (bench_path(&out, -1, s, "floor+flip", &v, &floor_flip, draw_aside, v.frame) ||
+	    (heap[HEAP_WRITE_COMBINED] >= 0 &&
+	     bench_path(&out, heap[HEAP_WRITE_COMBINED], s, "wc", &v, &r->wc,
+			draw_in_place, v.sync_ms)) ||
+	    (heap[HEAP_CACHED] >= 0 &&
+	     bench_path(&out, heap[HEAP_CACHED], s, "cached", &v, &r->cached,
+			draw_in_place, v.sync_ms)) ||
+	    bench_path(&out, -1, s, "copy", &v, &r->copy, draw_and_copy, v.frame))
+		goto fini;
+	r->floor_flip = floor_flip.frame;
+	ret = 0;
+fini:
+	output_fini(&out);
+free:
+	free(v.flip_ms);
+	free(v.sync_ms);
+	free(v.ms);
+	free(v.frame);
 	return ret;
 }
 
@@ -275,13 +324,60 @@ static int parse_sizes(const char *arg, struct size *s)
 	return n;
 }
 
+/* A cell of the table: the value, or n/a for a path not measured. */
+static const char *cell(char *buf, size_t len, int ok, double v)
+{
+	if (ok)
+		snprintf(buf, len, "%.3f", v);
+	else
+		snprintf(buf, len, "n/a");
+	return buf;
+}
+
+static void print_row(struct size s, const struct result *r)
+{
+	char c[8][16];
+
+	printf("%4dx%-5d %7.3f %7.3f %7.3f %7s %7s %7s %7s %7.3f %7s %7s %6.2f %5s\n",
+	       s.width, s.height, r->floor, r->floor_flip, r->copy.frame,
+	       cell(c[0], 16, r->wc.ok, r->wc.frame),
+	       cell(c[1], 16, r->wc.ok, r->wc.sync),
+	       cell(c[2], 16, r->cached.ok, r->cached.frame),
+	       cell(c[3], 16, r->cached.ok, r->cached.sync),
+	       r->copy.flip,
+	       cell(c[4], 16, r->wc.ok, r->wc.import),
+	       cell(c[5], 16, r->cached.ok, r->cached.import),
+	       r->wc.ok ? r->wc.frame / r->floor_flip : 0,
+	       cell(c[6], 16, r->wc.ok, r->copy.frame / r->wc.frame));
+}
+
+/* The targets, at the largest size measured, and whether each is met. */
+static void print_targets(const struct result *small, const struct result *big,
+			  struct size s)
+{
+	double uf = big->wc.frame / big->floor_flip;
+	double bu = big->copy.frame / big->wc.frame;
+	double imp = big->wc.import / small->wc.import;
+
+	printf("targets at %dx%d:\n", s.width, s.height);
+	printf("  u/(f+flip) = %.2f, target <= 1.10: %s\n", uf, uf <= 1.1 ? "met" : "NOT met");
+	printf("  b/u        = %.2f, target >= 1.30: %s\n", bu, bu >= 1.3 ? "met" : "NOT met");
+	printf("  imp(u) largest/smallest = %.2f, target <= 1.50: %s\n", imp,
+	       imp <= 1.5 ? "met" : "NOT met");
+	if (big->cached.ok)
+		printf("  for comparison, cached: a/(f+flip) = %.2f, b/a = %.2f, imp(a) largest/smallest = %.2f\n",
+		       big->cached.frame / big->floor_flip,
+		       big->copy.frame / big->cached.frame,
+		       big->cached.import / small->cached.import);
+}
+
 int main(int argc, char **argv)
 {
 	struct size sizes[MAX_SIZES];
 	struct result r[MAX_SIZES];
 	const char *csv_path = NULL, *size_arg = "320x240,800x600,1024x768";
-	int nsizes, frames = 120, fd, heap, opt, i, ret = 0;
-	char name[64];
+	int nsizes, frames = 120, fd, heap[2] = { -1, -1 }, opt, i, ret = 0;
+	char name[2][64];
 
 	while ((opt = getopt(argc, argv, "n:s:o:h")) != -1) {
 		switch (opt) {
@@ -304,8 +400,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pl111-bench: no pl111 display: is the pl111 module loaded?\n");
 		return 1;
 	}
-	if (device_heap(fd, name, sizeof(name)) || (heap = heap_open(name)) < 0) {
-		fprintf(stderr, "pl111-bench: pl111 has no heap of its own: boot a device tree that gives the CLCD a CMA pool\n");
+	for (i = HEAP_WRITE_COMBINED; i <= HEAP_CACHED; i++) {
+		if (device_heap(fd, i, name[i], sizeof(name[i])))
+			snprintf(name[i], sizeof(name[i]), "none");
+		else if ((heap[i] = heap_open(name[i])) < 0)
+			fprintf(stderr, "pl111-bench: cannot open /dev/dma_heap/%s: %s\n",
+				name[i], strerror(errno));
+	}
+	if (heap[HEAP_WRITE_COMBINED] < 0) {
+		fprintf(stderr, "pl111-bench: pl111 has no write-combined heap: boot a device tree that gives the CLCD a pool, on a kernel with CONFIG_DMABUF_HEAPS_DEV_WC\n");
 		return 1;
 	}
 	if (csv_path) {
@@ -318,29 +421,26 @@ int main(int argc, char **argv)
 		fprintf(csv, "path,size,bytes,sample,cpu_ms\n");
 	}
 
-	printf("pl111-bench: heap %s, %d frames per path, CPU ms per frame (median)\n",
-	       name, frames);
-	printf("%-10s %8s %11s %6s %6s %8s %6s %9s %5s %5s\n", "size", "floor(f)",
-	       "zerocopy(a)", "a:sync", "a:flip", "copy(b)", "b:flip", "import(c)",
-	       "a/f", "b/a");
+	printf("pl111-bench: heaps %s (u) and %s (a), %d frames per path, CPU ms per frame (median)\n",
+	       name[HEAP_WRITE_COMBINED], name[HEAP_CACHED], frames);
+	printf("%-10s %7s %7s %7s %7s %7s %7s %7s %7s %7s %7s %6s %5s\n", "size", "f",
+	       "f+flip", "copy(b)", "wc(u)", "u:sync", "cach(a)", "a:sync", "b:flip",
+	       "imp(u)", "imp(a)", "u/f+fl", "b/u");
 	for (i = 0; i < nsizes; i++) {
 		if (bench_size(fd, heap, sizes[i], frames, &r[i])) {
 			ret = 1;
 			break;
 		}
-		printf("%4dx%-5d %8.3f %11.3f %6.3f %6.3f %8.3f %6.3f %9.3f %5.2f %5.2f\n",
-		       sizes[i].width, sizes[i].height, r[i].floor, r[i].zero_copy,
-		       r[i].sync, r[i].zero_copy_flip, r[i].copy, r[i].copy_flip,
-		       r[i].import, r[i].zero_copy / r[i].floor,
-		       r[i].copy / r[i].zero_copy);
+		print_row(sizes[i], &r[i]);
 		fflush(stdout);
 	}
 	if (!ret && nsizes > 1)
-		printf("import(c) largest/smallest: %.2f\n",
-		       r[nsizes - 1].import / r[0].import);
+		print_targets(&r[0], &r[nsizes - 1], sizes[nsizes - 1]);
 	if (csv)
 		fclose(csv);
-	close(heap);
+	for (i = 0; i < 2; i++)
+		if (heap[i] >= 0)
+			close(heap[i]);
 	close(fd);
 	return ret;
 }

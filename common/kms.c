@@ -67,7 +67,26 @@ int open_display(void)
 	return -1;
 }
 
-int device_heap(int drm_fd, char *name, size_t len)
+/* A write-combined heap is named after its region with this appended. */
+#define WC_SUFFIX "-uncached"
+
+int heap_is_wc(const char *name)
+{
+	size_t n = strlen(name), m = strlen(WC_SUFFIX);
+
+	return n > m && !strcmp(name + n - m, WC_SUFFIX);
+}
+
+void heap_region(const char *heap, char *region, size_t len)
+{
+	size_t n = strlen(heap);
+
+	if (heap_is_wc(heap))
+		n -= strlen(WC_SUFFIX);
+	snprintf(region, len, "%.*s", (int)n, heap);
+}
+
+int device_heap(int drm_fd, enum heap_kind kind, char *name, size_t len)
 {
 	char path[128];
 	struct dirent *e;
@@ -83,7 +102,8 @@ int device_heap(int drm_fd, char *name, size_t len)
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' ||
+		    heap_is_wc(e->d_name) != (kind == HEAP_WRITE_COMBINED))
 			continue;
 		snprintf(name, len, "%s", e->d_name);
 		ret = 0;
@@ -91,6 +111,13 @@ int device_heap(int drm_fd, char *name, size_t len)
 	}
 	closedir(d);
 	return ret;
+}
+
+int display_heap(int drm_fd, char *name, size_t len)
+{
+	if (!device_heap(drm_fd, HEAP_WRITE_COMBINED, name, len))
+		return 0;
+	return device_heap(drm_fd, HEAP_CACHED, name, len);
 }
 
 int heap_open(const char *name)

@@ -39,8 +39,21 @@ int open_driver(const char *driver);
 /* The first DRM device with a connected output, or -1. */
 int open_display(void);
 
-/* The heap the device's own sysfs node points to: 0, or -1 if none. */
-int device_heap(int drm_fd, char *name, size_t len);
+/*
+ * A device's own pool may be two heaps: write-combined (named
+ * <region>-uncached), for frames the CPU only writes, and cached, for
+ * buffers it also reads back.
+ */
+enum heap_kind { HEAP_WRITE_COMBINED, HEAP_CACHED };
+
+/* The device's own heap of KIND, found from its sysfs node: 0, or -1. */
+int device_heap(int drm_fd, enum heap_kind kind, char *name, size_t len);
+/* NAME is a write-combined heap. */
+int heap_is_wc(const char *name);
+/* The region (and CMA area, if it is one) behind a heap. */
+void heap_region(const char *heap, char *region, size_t len);
+/* The heap to draw frames in: write-combined, else cached; 0 or -1. */
+int display_heap(int drm_fd, char *name, size_t len);
 
 int heap_open(const char *name);
 /* Allocate LEN bytes: a dma-buf fd, or -errno. */

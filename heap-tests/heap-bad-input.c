@@ -21,11 +21,12 @@
 #include <unistd.h>
 #include <linux/dma-heap.h>
 
+#include "kms.h"
 #include "kselftest_harness.h"
 
 #define MAX_BUFFERS 1024
 
-static int heap_alloc(int heap_fd, uint64_t len, uint32_t fd_flags,
+static int raw_alloc(int heap_fd, uint64_t len, uint32_t fd_flags,
 		      uint64_t heap_flags, int *buf_fd)
 {
 	struct dma_heap_allocation_data data = {
@@ -62,9 +63,10 @@ static long read_number(const char *path, const char *key)
 /* Pages in use, and in all, in the heap's CMA area (-1: not CMA). */
 static long area_pages(const char *heap, const char *what)
 {
-	char path[256];
+	char path[256], area[128];
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", heap, what);
+	heap_region(heap, area, sizeof(area));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", area, what);
 	return read_number(path, NULL);
 }
 
@@ -112,7 +114,7 @@ TEST_F(heap, zero_length)
 {
 	int buf = -1;
 
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 0, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, 0, O_RDWR, 0, &buf));
 }
 
 TEST_F(heap, length_beyond_size_t)
@@ -121,30 +123,30 @@ TEST_F(heap, length_beyond_size_t)
 
 	if (sizeof(size_t) > 4)
 		SKIP(return, "a 64-bit size_t holds any length");
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, (1ULL << 32) + 4096, O_RDWR, 0, &buf));
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 1ULL << 40, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, (1ULL << 32) + 4096, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, 1ULL << 40, O_RDWR, 0, &buf));
 }
 
 TEST_F(heap, length_wraps_when_aligned)
 {
 	int buf = -1;
 
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, UINT64_MAX, O_RDWR, 0, &buf));
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, (uint64_t)SIZE_MAX, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, UINT64_MAX, O_RDWR, 0, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, (uint64_t)SIZE_MAX, O_RDWR, 0, &buf));
 }
 
 TEST_F(heap, unknown_heap_flags)
 {
 	int buf = -1;
 
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 4096, O_RDWR, 1ULL << 63, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, 4096, O_RDWR, 1ULL << 63, &buf));
 }
 
 TEST_F(heap, unknown_fd_flags)
 {
 	int buf = -1;
 
-	EXPECT_EQ(-EINVAL, heap_alloc(self->fd, 4096, O_RDWR | O_TRUNC, 0, &buf));
+	EXPECT_EQ(-EINVAL, raw_alloc(self->fd, 4096, O_RDWR | O_TRUNC, 0, &buf));
 }
 
 TEST_F(heap, fd_field_must_be_zero)
@@ -163,7 +165,7 @@ TEST_F(heap, odd_length_rounds_up)
 	int buf = -1;
 
 	self->allocates = true;
-	ASSERT_EQ(0, heap_alloc(self->fd, 4097, O_RDWR, 0, &buf));
+	ASSERT_EQ(0, raw_alloc(self->fd, 4097, O_RDWR, 0, &buf));
 	EXPECT_EQ(8192, lseek(buf, 0, SEEK_END));
 	close(buf);
 }
@@ -175,7 +177,7 @@ TEST_F(heap, larger_than_area)
 
 	if (count < 0)
 		SKIP(return, "%s is not a CMA heap", self->name);
-	EXPECT_EQ(-ENOMEM, heap_alloc(self->fd, (uint64_t)(count + 1) * 4096,
+	EXPECT_EQ(-ENOMEM, raw_alloc(self->fd, (uint64_t)(count + 1) * 4096,
 				      O_RDWR, 0, &buf));
 }
 
@@ -190,7 +192,7 @@ TEST_F(heap, exhausted_area)
 		SKIP(return, "%s is not a CMA heap", self->name);
 	self->allocates = true;
 	while (n < MAX_BUFFERS) {
-		ret = heap_alloc(self->fd, 1 << 20, O_RDWR, 0, &bufs[n]);
+		ret = raw_alloc(self->fd, 1 << 20, O_RDWR, 0, &bufs[n]);
 		if (ret)
 			break;
 		n++;

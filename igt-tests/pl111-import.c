@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PL111 zero-copy import: buffers from the display's own heap are
+ * PL111 zero-copy import: buffers from the display's own heaps, the
+ * write-combined one and the cached one (one variant each), are
  * imported, shown and flipped without a copy; buffers from anywhere
  * else are refused with EINVAL, and nothing leaks either way.
+ *
+ * PL111_SIZE=WxH sets the mode (default 1024x768): the pool must hold
+ * a few frames of it besides the console's.
  *
  * Each test is one subtest that IGT's kms_prime/prime_* tests would
  * hold; they run on the kernel's kselftest harness (IGT is not
@@ -23,27 +27,49 @@
 #include "display.h"
 #include "kselftest_harness.h"
 
-#define WIDTH 1024
-#define HEIGHT 768
+#define WIDTH self->width
+#define HEIGHT self->height
+#define MAX_BUFFERS 256
 
 FIXTURE(pl111) {
 	struct output out;
+	int width, height;
+	char dev[64];
 	char heap[64];
 	int heap_fd;
 	long used_before;
 	int dmabufs_before;
 };
 
+FIXTURE_VARIANT(pl111) {
+	enum heap_kind kind;
+};
+
+FIXTURE_VARIANT_ADD(pl111, write_combined) {
+	.kind = HEAP_WRITE_COMBINED,
+};
+
+FIXTURE_VARIANT_ADD(pl111, cached) {
+	.kind = HEAP_CACHED,
+};
+
 FIXTURE_SETUP(pl111)
 {
+	const char *size = getenv("PL111_SIZE");
 	int fd = open_driver("pl111");
 
 	self->heap_fd = -1;
 	self->out.fd = -1;
+	if (!size || sscanf(size, "%dx%d", &self->width, &self->height) != 2) {
+		self->width = 1024;
+		self->height = 768;
+	}
 	ASSERT_GE(fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");
+	ASSERT_EQ(0, drm_parent_name(fd, self->dev, sizeof(self->dev)));
 	ASSERT_EQ(0, output_init(&self->out, fd, WIDTH, HEIGHT));
-	if (device_heap(fd, self->heap, sizeof(self->heap)))
-		SKIP(return, "the PL111 has no heap of its own");
+	if (device_heap(fd, variant->kind, self->heap, sizeof(self->heap)))
+		SKIP(return, "the PL111 has no %s heap of its own",
+		     variant->kind == HEAP_CACHED ? "cached" : "write-combined");
 	self->heap_fd = heap_open(self->heap);
 	ASSERT_GE(self->heap_fd, 0);
 	self->used_before = cma_used_pages(self->heap);
@@ -157,6 +183,56 @@ TEST_F(pl111, vgem_buffer_is_refused)
 	EXPECT_EQ(-EINVAL, import_vgem_buffer(self->out.fd, WIDTH, HEIGHT));
 }
 
+/*
+ * Another device may import the heap's buffers only where it can reach
+ * them: pages of a CMA pool, yes; memory of a no-map pool, which may
+ * have no struct page, is refused at attach.
+ */
+TEST_F(pl111, foreign_device_import_follows_the_pool)
+{
+	int cma = cma_used_pages(self->heap) >= 0;
+
+	EXPECT_EQ(cma ? 0 : -EINVAL, import_heap_buffer_into_vgem(self->heap, 1 << 20));
+	if (!cma)
+		EXPECT_TRUE(kernel_log_has("cannot import from dma-buf heap"));
+}
+
+/*
+ * Take the pool to ENOMEM with a frame on screen: the allocator gets
+ * ENOMEM, the frame stays on screen, and once the memory is back a new
+ * frame is allocated, imported and shown.
+ */
+TEST_F(pl111, exhausted_pool_keeps_the_screen)
+{
+	static int bufs[MAX_BUFFERS];
+	struct screen shot;
+	struct heap_fb fb;
+	int n = 0, ret = 0, i;
+
+	ASSERT_EQ(0, heap_fb_create(&fb, &self->out, self->heap_fd, DRM_FORMAT_XRGB8888));
+	ASSERT_EQ(0, heap_fb_paint(&fb, 8));
+	ASSERT_EQ(0, output_show(&self->out, fb.fb_id, 0));
+	while (n < MAX_BUFFERS) {
+		ret = heap_alloc(self->heap_fd, 1 << 20);
+		if (ret < 0)
+			break;
+		bufs[n++] = ret;
+	}
+	EXPECT_EQ(-ENOMEM, ret);
+	ASSERT_EQ(0, screen_grab(&shot, "exhausted"));
+	EXPECT_EQ(0, screen_mismatches(&shot, 8, WIDTH, HEIGHT, 8));
+	screen_free(&shot);
+	for (i = 0; i < n; i++)
+		close(bufs[i]);
+	heap_fb_destroy(&fb, &self->out);
+
+	ASSERT_EQ(0, heap_fb_create(&fb, &self->out, self->heap_fd, DRM_FORMAT_XRGB8888));
+	ASSERT_EQ(0, heap_fb_paint(&fb, 9));
+	EXPECT_EQ(0, output_show(&self->out, fb.fb_id, 0));
+	EXPECT_EQ(0, output_show(&self->out, 0, 0));
+	heap_fb_destroy(&fb, &self->out);
+}
+
 /* The framebuffer keeps the buffer alive after userspace lets go. */
 TEST_F(pl111, close_dmabuf_before_rmfb)
 {
@@ -197,7 +273,6 @@ TEST_F(pl111, rmfb_before_close_dmabuf)
  */
 TEST_F(pl111, unbind_with_buffer_on_screen)
 {
-	const char *drv = "/sys/bus/amba/drivers/drm-clcd-pl111";
 	struct output again;
 	struct heap_fb fb;
 	char heap[64];
@@ -207,7 +282,7 @@ TEST_F(pl111, unbind_with_buffer_on_screen)
 	ASSERT_EQ(0, heap_fb_paint(&fb, 6));
 	ASSERT_EQ(0, output_show(&self->out, fb.fb_id, 0));
 
-	ASSERT_EQ(0, system("echo 10020000.clcd > /sys/bus/amba/drivers/drm-clcd-pl111/unbind"));
+	ASSERT_EQ(0, pl111_bind(self->dev, 0));
 	/* The old device is gone: its ioctls fail, cleanly. */
 	EXPECT_NE(0, output_show(&self->out, 0, 0));
 	EXPECT_EQ(0, heap_fb_paint(&fb, 7));
@@ -216,11 +291,10 @@ TEST_F(pl111, unbind_with_buffer_on_screen)
 	close(self->out.fd);
 	self->out.fd = -1;
 
-	ASSERT_EQ(0, system("echo 10020000.clcd > /sys/bus/amba/drivers/drm-clcd-pl111/bind"));
-	ASSERT_EQ(0, access(drv, F_OK));
+	ASSERT_EQ(0, pl111_bind(self->dev, 1));
 	fd = open_driver("pl111");
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, device_heap(fd, heap, sizeof(heap)));
+	ASSERT_EQ(0, device_heap(fd, variant->kind, heap, sizeof(heap)));
 	EXPECT_STREQ(self->heap, heap);
 	ASSERT_EQ(0, output_init(&again, fd, WIDTH, HEIGHT));
 	ASSERT_EQ(0, heap_fb_create(&fb, &again, self->heap_fd, DRM_FORMAT_XRGB8888));
@@ -248,11 +322,11 @@ TEST_F(pl111, unbind_with_dumb_buffer_alive)
 				   handles, pitches, offsets, &fb, 0));
 	ASSERT_EQ(0, output_show(&self->out, fb, 0));
 
-	ASSERT_EQ(0, system("echo 10020000.clcd > /sys/bus/amba/drivers/drm-clcd-pl111/unbind"));
+	ASSERT_EQ(0, pl111_bind(self->dev, 0));
 	output_fini(&self->out);
 	close(self->out.fd);
 	self->out.fd = -1;
-	ASSERT_EQ(0, system("echo 10020000.clcd > /sys/bus/amba/drivers/drm-clcd-pl111/bind"));
+	ASSERT_EQ(0, pl111_bind(self->dev, 1));
 	self->out.fd = open_driver("pl111");
 	ASSERT_GE(self->out.fd, 0);
 }

@@ -29,7 +29,8 @@ TEST_F(nopool, no_heap_is_published)
 {
 	char name[64];
 
-	EXPECT_EQ(-1, device_heap(self->fd, name, sizeof(name)));
+	EXPECT_EQ(-1, device_heap(self->fd, HEAP_WRITE_COMBINED, name, sizeof(name)));
+	EXPECT_EQ(-1, device_heap(self->fd, HEAP_CACHED, name, sizeof(name)));
 }
 
 TEST_F(nopool, default_cma_buffer_is_imported)

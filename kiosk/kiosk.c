@@ -4,7 +4,8 @@
  * of its own memory pool wants it.
  *
  * The frames live in buffers allocated from the display's own dma-buf
- * heap (found through sysfs from the DRM device), imported once, drawn
+ * heap (found through sysfs from the DRM device: its write-combined
+ * heap, else its cached one), imported once, drawn
  * by the CPU in place and flipped with atomic commits: no frame is ever
  * copied. A display without a heap of its own gets dumb buffers, and
  * every frame is drawn in memory and copied into one, as programs
@@ -212,7 +213,7 @@ static int setup_buffers(struct kiosk *k, const struct options *o)
 {
 	int heap_fd = -1, i, ret = 0;
 
-	if (!device_heap(k->out.fd, k->heap, sizeof(k->heap))) {
+	if (!display_heap(k->out.fd, k->heap, sizeof(k->heap))) {
 		heap_fd = heap_open(k->heap);
 		if (heap_fd < 0) {
 			fprintf(stderr, "kiosk: cannot open /dev/dma_heap/%s: %s%s\n", k->heap,
@@ -340,8 +341,9 @@ int main(int argc, char **argv)
 	if (prepare_base(&k, &pic, o.format) || setup_buffers(&k, &o))
 		goto out;
 	if (k.heap[0])
-		printf("kiosk: path: zero-copy from heap %s: %d buffers of %dx%d imported once\n",
-		       k.heap, k.nbuf, k.out.mode.hdisplay, k.out.mode.vdisplay);
+		printf("kiosk: path: zero-copy from heap %s (%s): %d buffers of %dx%d imported once\n",
+		       k.heap, heap_is_wc(k.heap) ? "write-combined" : "cached",
+		       k.nbuf, k.out.mode.hdisplay, k.out.mode.vdisplay);
 	else
 		printf("kiosk: path: copy into dumb buffers (the display has no heap of its own)\n");
 	fflush(stdout);

@@ -1,45 +1,55 @@
 #!/bin/sh
-# The CLCD's untagged pool, published by pl111 (a module): one heap,
-# found from the DRM device, surviving unbind, rebind and reload.
+# The CLCD's untagged pool, published by pl111 (a module): one cached
+# and one write-combined heap, found from the DRM device, surviving
+# unbind, rebind and reload.
 . /opt/pl111-heaps/bin/tap.sh
 
 DEV=10020000.clcd
+POOL_HEAPS="clcd-pool clcd-pool-uncached "
+HEAPS="clcd-pool clcd-pool-uncached reserved system "
 DRV=/sys/bus/amba/drivers/drm-clcd-pl111
 
-heap_of_card() {	# the heap under the pl111 card's device, by sysfs only
+heaps_of_card() {	# the heaps under the pl111 card's device, by sysfs only
 	card=$(drm_card_of drm-clcd-pl111) || return 1
-	ls "/sys/class/drm/${card##*/}/device/dma_heap" 2>/dev/null
+	ls "/sys/class/drm/${card##*/}/device/dma_heap" 2>/dev/null | sort | tr '\n' ' '
 }
-link_ok() {	# the heap's device link leads to the CLCD
-	[ "$(basename "$(readlink -f /sys/class/dma_heap/clcd-pool/device)")" = $DEV ]
+link_ok() {	# the heaps' device links lead to the CLCD
+	for h in $POOL_HEAPS; do
+		[ "$(basename "$(readlink -f /sys/class/dma_heap/$h/device)")" = $DEV ] || return 1
+	done
 }
 
 tap_check "pl111 is a module and is loaded" sh -c 'lsmod | grep -q "^pl111_drm "'
-tap_check "heaps are clcd-pool reserved system ($(heap_list))" \
-	test "$(heap_list)" = "clcd-pool reserved system "
-tap_check "the card's device leads to its heap ($(heap_of_card))" \
-	test "$(heap_of_card)" = clcd-pool
-tap_check "/sys/class/dma_heap/clcd-pool/device is the CLCD" link_ok
+tap_check "heaps are $HEAPS($(heap_list))" \
+	test "$(heap_list)" = "$HEAPS"
+tap_check "the card's device leads to its heaps ($(heaps_of_card))" \
+	test "$(heaps_of_card)" = "$POOL_HEAPS"
+tap_check "/sys/class/dma_heap/clcd-pool{,-uncached}/device is the CLCD" link_ok
 tap_check "the default and system heaps belong to no device" \
 	test ! -e /sys/class/dma_heap/reserved/device -a ! -e /sys/class/dma_heap/system/device
 
 echo $DEV > $DRV/unbind
 tap_check "after unbind the link still leads to the CLCD" link_ok
-tap_check "after unbind the heap still allocates" \
-	sh -c 'HEAP=clcd-pool heap-bad-input -r heap.odd_length_rounds_up >/dev/null'
+for h in $POOL_HEAPS; do
+	tap_check "after unbind $h still allocates" \
+		sh -c "HEAP=$h heap-bad-input -r heap.odd_length_rounds_up >/dev/null"
+done
 echo $DEV > $DRV/bind
 tap_check "after rebind pl111 is bound again" test -e $DRV/$DEV
 tap_check "after rebind still one clcd-pool heap ($(heap_list))" \
-	test "$(heap_list)" = "clcd-pool reserved system "
-tap_check "after rebind the card still leads to its heap" test "$(heap_of_card)" = clcd-pool
+	test "$(heap_list)" = "$HEAPS"
+tap_check "after rebind the card still leads to its heaps" \
+	test "$(heaps_of_card)" = "$POOL_HEAPS"
 
 rmmod pl111_drm && modprobe pl111_drm
 tap_check "after reloading the module pl111 is bound" test -e $DRV/$DEV
 tap_check "after reloading still one clcd-pool heap ($(heap_list))" \
-	test "$(heap_list)" = "clcd-pool reserved system "
+	test "$(heap_list)" = "$HEAPS"
 tap_check "no heap was registered twice" \
 	sh -c '! dmesg | grep -q "Already registered heap"'
 
 for h in $(ls /dev/dma_heap); do
 	HEAP=$h suite "bad-input $h" heap-bad-input
 done
+
+HEAP=clcd-pool-uncached suite "wc-mapping clcd-pool-uncached" heap-wc-mapping

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
@@ -39,6 +41,17 @@ int import_heap_buffer(int drm_fd, const char *heap, size_t len)
 	return buf < 0 ? buf : import_and_release(drm_fd, buf);
 }
 
+int import_heap_buffer_into_vgem(const char *heap, size_t len)
+{
+	int vgem = open_driver("vgem"), ret;
+
+	if (vgem < 0)
+		return -ENOENT;
+	ret = import_heap_buffer(vgem, heap, len);
+	close(vgem);
+	return ret;
+}
+
 int import_vgem_buffer(int drm_fd, int width, int height)
 {
 	struct drm_mode_create_dumb dumb = {
@@ -56,11 +69,12 @@ int import_vgem_buffer(int drm_fd, int width, int height)
 
 long cma_used_pages(const char *heap)
 {
-	char path[128];
+	char path[256], area[128];
 	long pages = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/used", heap);
+	heap_region(heap, area, sizeof(area));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/used", area);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -196,4 +210,39 @@ int kernel_log_has(const char *text)
 	found = len > 0 && strstr(buf, text) != NULL;
 	free(buf);
 	return found;
+}
+
+int drm_parent_name(int drm_fd, char *name, size_t len)
+{
+	char path[128], target[256];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(drm_fd, &st))
+		return -errno;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = 0;
+	snprintf(name, len, "%s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	return 0;
+}
+
+int pl111_bind(const char *dev, int bind)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/bus/amba/drivers/drm-clcd-pl111/%s",
+		 bind ? "bind" : "unbind");
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fputs(dev, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
 }

@@ -16,6 +16,13 @@
  * and let it go again: 0 if the import worked, else -errno. */
 int import_heap_buffer(int drm_fd, const char *heap, size_t len);
 int import_vgem_buffer(int drm_fd, int width, int height);
+/* Import a fresh buffer from HEAP into vgem, a device of no pool. */
+int import_heap_buffer_into_vgem(const char *heap, size_t len);
+
+/* The name of the device behind a DRM fd ("10020000.clcd"): 0 or -errno. */
+int drm_parent_name(int drm_fd, char *name, size_t len);
+/* Bind (1) or unbind (0) pl111 from the device named DEV: 0 or -errno. */
+int pl111_bind(const char *dev, int bind);
 
 /* Pages in use in the CMA area behind a heap, -1 if it is not CMA. */
 long cma_used_pages(const char *heap);

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The CLCD's own memory pool: published as a dma-buf heap, and the
- * only place from which buffers are imported.
+ * The CLCD's own memory pool: published as dma-buf heaps, and the only
+ * place from which buffers are imported.
  *
  * A CLCD given a memory-region can scan out of nothing else: its bus
- * master only reaches that window. When the region is a CMA pool, it
- * is published as a dma-buf heap, so that userspace can allocate its
- * frames there (from a renderer, a camera, a decoder) and hand them to
- * the display as they are, with no copy. Imports are checked against
- * the pool instead of being refused outright.
+ * master only reaches that window. The pool is published as a
+ * write-combined heap (any pool) and, when it is a CMA pool, as a cached
+ * one too, so that userspace can allocate its frames there (from a
+ * renderer, a camera, a decoder) and hand them to the display as they
+ * are, with no copy. Imports are checked against the pool instead of
+ * being refused outright.
  */
 
 #include <linux/dma-buf.h>
 #include <linux/dma-buf/heaps/cma.h>
-#include <linux/dma-direct.h>
+#include <linux/dma-buf/heaps/dev_wc.h>
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/scatterlist.h>
@@ -24,61 +27,109 @@
 
 #include "pl111_drm.h"
 
-/**
- * pl111_pool_init() - learn where the device's pool is, and publish it
- * @drm: the CLCD, whose memory-region of_reserved_mem_device_init()
- *	has attached
- *
- * A pool that is not CMA (a no-map carveout) stays private to the
- * CLCD, as it always was, and imports are refused; that is said once.
- */
-void pl111_pool_init(struct drm_device *drm)
+static struct reserved_mem *pl111_pool_region(struct device *dev)
 {
-	struct pl111_drm_dev_private *priv = drm->dev_private;
-	struct device *dev = drm->dev;
-	struct reserved_mem *rmem;
-	struct device_node *np;
-	int ret;
+	struct device_node *np = of_parse_phandle(dev->of_node, "memory-region", 0);
+	struct reserved_mem *rmem = np ? of_reserved_mem_lookup(np) : NULL;
 
-	np = of_parse_phandle(dev->of_node, "memory-region", 0);
-	rmem = np ? of_reserved_mem_lookup(np) : NULL;
-	if (!rmem) {
-		of_node_put(np);
-		return;
-	}
-	priv->pool_start = phys_to_dma(dev, rmem->base);
-	priv->pool_size = rmem->size;
-
-	ret = cma_heap_dev_add(dev);
-	if (!ret)
-		drm_info(drm, "%pOF is the dma-buf heap '%s': its buffers scan out without a copy\n",
-			 np, rmem->name);
-	else if (ret == -ENODEV)
-		drm_info(drm, "%pOF is a carveout: it cannot be shared, imports are refused\n",
-			 np);
-	else if (ret == -EOPNOTSUPP)
-		drm_info(drm, "%pOF not shared: no dma-buf heap support in this kernel\n",
-			 np);
-	else
-		drm_warn(drm, "%pOF not published as a dma-buf heap: %d\n",
-			 np, ret);
 	of_node_put(np);
+	return rmem;
 }
 
-static const char *pl111_pool_misfit(struct pl111_drm_dev_private *priv,
-				     struct dma_buf *dmabuf,
-				     struct sg_table *sgt)
+/*
+ * Where the pool starts as the CLCD addresses it, asked of the DMA API,
+ * for a pool in RAM: buffers of the pool from other exporters (the
+ * cached heap) are known by their address. A no-map pool outside RAM
+ * has no such window: only its write-combined heap allocates there, and
+ * its buffers are known by their exporter. Behind an IOMMU a DMA address
+ * says nothing of where memory lies.
+ */
+static int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
+			     dma_addr_t *start)
 {
-	dma_addr_t start = sg_dma_address(sgt->sgl);
-	size_t size = dmabuf->size;
+	const unsigned long attrs = DMA_ATTR_SKIP_CPU_SYNC;
+	dma_addr_t addr;
 
-	if (drm_prime_get_contiguous_size(sgt) < size)
-		return "is not contiguous";
-	if (start >= priv->pool_start + priv->pool_size ||
-	    start + size <= priv->pool_start)
+	if (device_iommu_mapped(dev) || !pfn_valid(PHYS_PFN(rmem->base)))
+		return -EOPNOTSUPP;
+	addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(rmem->base)), 0,
+				  rmem->size, DMA_BIDIRECTIONAL, attrs);
+	if (dma_mapping_error(dev, addr))
+		return -ERANGE;
+	dma_unmap_page_attrs(dev, addr, rmem->size, DMA_BIDIRECTIONAL, attrs);
+	*start = addr;
+	return 0;
+}
+
+static void pl111_pool_log(struct drm_device *drm, const char *what,
+			   const char *region, int ret)
+{
+	/* A heap that is not built is not worth a line on every probe. */
+	if (ret == -EOPNOTSUPP)
+		drm_dbg_driver(drm, "%s: no %s dma-buf heap in this kernel\n",
+			       region, what);
+	else if (ret)
+		drm_info(drm, "%s: no %s dma-buf heap: %d\n", region, what, ret);
+}
+
+/**
+ * pl111_pool_publish() - share the device's pool as dma-buf heaps
+ * @drm: the CLCD, registered, whose memory-region
+ *	of_reserved_mem_device_init() has attached
+ *
+ * Called once the DRM device is registered, so that a probe that fails
+ * or defers publishes nothing. The write-combined heap is the one to
+ * draw frames in; a CMA pool is a cached heap too, for buffers the CPU
+ * reads back. A pool published as neither stays private, as it always
+ * was, and imports are refused.
+ */
+void pl111_pool_publish(struct drm_device *drm)
+{
+	struct pl111_drm_dev_private *priv = drm->dev_private;
+	struct reserved_mem *rmem = pl111_pool_region(drm->dev);
+	int cached, wc;
+
+	if (!rmem)
+		return;
+
+	wc = dev_wc_heap_add(drm->dev);
+	if (!wc)
+		drm_info(drm, "%s is the dma-buf heap %s-uncached (write-combined): its buffers scan out without a copy\n",
+			 rmem->name, rmem->name);
+	pl111_pool_log(drm, "write-combined", rmem->name, wc);
+
+	/* A no-map pool is not CMA: cma_heap_dev_add() says so itself. */
+	cached = cma_heap_dev_add(drm->dev);
+	if (!cached)
+		drm_info(drm, "%s is also the cached dma-buf heap %s\n",
+			 rmem->name, rmem->name);
+	if (cached != -ENODEV)
+		pl111_pool_log(drm, "cached", rmem->name, cached);
+
+	if (wc && cached) {
+		drm_info(drm, "%s is not shared: imports are refused\n", rmem->name);
+		return;
+	}
+	if (!pl111_pool_window(drm->dev, rmem, &priv->pool_start))
+		priv->pool_size = rmem->size;
+	/* Imports may already be under way: the window first. */
+	smp_store_release(&priv->pool_shared, true);
+}
+
+/* Why a contiguous dma-buf at START of SIZE bytes cannot be scanned out. */
+static const char *pl111_pool_misfit(struct pl111_drm_dev_private *priv,
+				     dma_addr_t start, size_t size)
+{
+	dma_addr_t offset;
+
+	if (start < priv->pool_start)
+		return priv->pool_start - start >= size ?
+		       "lies outside the CLCD's pool" :
+		       "straddles the edge of the CLCD's pool";
+	offset = start - priv->pool_start;
+	if (offset >= priv->pool_size)
 		return "lies outside the CLCD's pool";
-	if (start < priv->pool_start ||
-	    size > priv->pool_start + priv->pool_size - start)
+	if (size > priv->pool_size - offset)
 		return "straddles the edge of the CLCD's pool";
 	return NULL;
 }
@@ -90,8 +141,9 @@ static const char *pl111_pool_misfit(struct pl111_drm_dev_private *priv,
  * @sgt: the dma-buf mapped for the CLCD
  *
  * Without a pool of its own the CLCD reaches all memory and takes any
- * contiguous buffer. With one, it takes exactly the buffers that are
- * one contiguous range wholly inside the pool, and uses them in place.
+ * contiguous buffer. With one, once the pool is shared, it takes the
+ * buffers of its write-combined heap, and those that are one contiguous
+ * range wholly inside the pool, and uses them in place.
  *
  * Return: the GEM object, or ERR_PTR(-EINVAL) for a buffer the CLCD
  * cannot scan out (logged, rate-limited, with the reason).
@@ -102,19 +154,26 @@ pl111_gem_import_sg_table(struct drm_device *drm,
 			  struct sg_table *sgt)
 {
 	struct pl111_drm_dev_private *priv = drm->dev_private;
-	const char *misfit;
+	struct dma_buf *dmabuf = attach->dmabuf;
+	const char *misfit = NULL;
 
-	if (priv->use_device_memory) {
-		misfit = priv->pool_size ?
-			 pl111_pool_misfit(priv, attach->dmabuf, sgt) :
-			 "cannot be checked against an unknown pool";
-		if (misfit) {
-			drm_dbg_ratelimited(drm, "refusing a dma-buf from %s (%zu bytes): it %s\n",
-					    attach->dmabuf->exp_name,
-					    attach->dmabuf->size, misfit);
-			return ERR_PTR(-EINVAL);
-		}
+	if (!priv->use_device_memory || dev_wc_heap_owns(drm->dev, dmabuf))
+		goto import;
+
+	if (!smp_load_acquire(&priv->pool_shared))
+		misfit = "cannot be checked against a pool that is not shared";
+	else if (drm_prime_get_contiguous_size(sgt) < dmabuf->size)
+		misfit = "is not contiguous";
+	else if (!priv->pool_size)
+		misfit = "lies outside the CLCD's pool";
+	else
+		misfit = pl111_pool_misfit(priv, sg_dma_address(sgt->sgl),
+					   dmabuf->size);
+	if (misfit) {
+		drm_dbg_ratelimited(drm, "refusing a dma-buf from %s (%zu bytes): it %s\n",
+				    dmabuf->exp_name, dmabuf->size, misfit);
+		return ERR_PTR(-EINVAL);
 	}
-
+import:
 	return drm_gem_dma_prime_import_sg_table(drm, attach, sgt);
 }
