@@ -4,9 +4,10 @@
  * by HEAP=<region>-uncached: no cacheable kernel alias of its pages
  * exists while the buffer lives.
  *
- * A buffer's pages are found from its user mapping (/proc/self/pagemap,
- * as root); their kernel alias, if they are RAM, in the linear map as
- * the Arm page-table dump in debugfs shows it (kernel_page_tables). The
+ * A buffer's pages are found from its pool's CMA allocation bitmap in
+ * debugfs (a no-map pool is found from the device tree); their kernel
+ * alias, if they are RAM, in the linear map as the Arm page-table dump
+ * in debugfs shows it (kernel_page_tables). The
  * same check on a buffer of the region's cached heap, where there is
  * one, must see a cached alias: the test tells the two apart.
  */
@@ -24,25 +25,88 @@
 #include "kselftest_harness.h"
 
 #define PAGE_TABLES "/sys/kernel/debug/kernel_page_tables"
-#define LINEAR_START 0xc0000000UL	/* PAGE_OFFSET of the 3G/1G split */
 #define BUF_SIZE (1 << 20)
 
-/* Physical address of the page at P, mapped and touched; 0 if unknown. */
-static uint64_t phys_of(const void *p)
+/* A number from a file, or -1. */
+static long read_long(const char *path)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	uint64_t entry = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
+	long v = -1;
+	FILE *f = fopen(path, "r");
 
-	if (fd < 0)
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* The CMA area's allocation bitmap (debugfs): its words, or -1. */
+static int read_bitmap(const char *area, uint32_t *words, int max)
+{
+	char path[192];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/bitmap", area);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (n < max && fscanf(f, "%" SCNu32, &words[n]) == 1)
+		n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The physical address of the first page that became used in AREA
+ * between the bitmaps BEFORE and AFTER of N words; 0 if none.
+ */
+static uint64_t first_new_page(const char *area, const uint32_t *before,
+			       const uint32_t *after, int n)
+{
+	char path[192];
+	long base, order, page = sysconf(_SC_PAGESIZE);
+	int w, b;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/base_pfn", area);
+	base = read_long(path);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/order_per_bit", area);
+	order = read_long(path);
+	if (base < 0 || order < 0)
 		return 0;
-	if (pread(fd, &entry, sizeof(entry), (uintptr_t)p / page * sizeof(entry)) !=
-	    sizeof(entry))
-		entry = 0;
-	close(fd);
-	if (!(entry >> 63 & 1) || !(entry & ((1ULL << 55) - 1)))
-		return 0;	/* not present, or PFNs hidden (not root) */
-	return (entry & ((1ULL << 55) - 1)) * page;
+	for (w = 0; w < n; w++)
+		for (b = 0; b < 32; b++)
+			if ((after[w] & ~before[w]) >> b & 1)
+				return ((uint64_t)base + ((uint64_t)(w * 32 + b) << order)) * page;
+	return 0;
+}
+
+/* The base of a reserved-memory region, from the device tree; 0 if unknown. */
+static uint64_t region_base(const char *region)
+{
+	char path[192];
+	unsigned char cells[16];
+	uint64_t base = 0;
+	size_t n, i, acells;
+	FILE *f;
+
+	acells = 2;
+	f = fopen("/proc/device-tree/reserved-memory/#address-cells", "r");
+	if (f) {
+		if (fread(cells, 1, 4, f) == 4)
+			acells = cells[3];
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/device-tree/reserved-memory/%s/reg", region);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(cells, 1, sizeof(cells), f);
+	fclose(f);
+	for (i = 0; i < acells * 4 && i < n; i++)
+		base = base << 8 | cells[i];
+	return base;
 }
 
 /*
@@ -72,13 +136,15 @@ static int in_ram(uint64_t phys, uint64_t *start)
 }
 
 /*
- * The attributes of the kernel's linear mapping of VA, as the page-table
- * dump prints them, into ATTRS; 0 if VA is mapped there, -1 if not.
+ * The attributes of the kernel's linear mapping of the page OFFSET bytes
+ * into RAM, as the page-table dump prints them, into ATTRS; 0 if it is
+ * mapped there, -1 if not. The linear map is the "Kernel Mapping"
+ * section, which starts at PAGE_OFFSET with the first byte of RAM.
  */
-static int kernel_attrs(unsigned long va, char *attrs, size_t len)
+static int kernel_attrs(uint64_t offset, char *attrs, size_t len)
 {
 	char line[256], *p;
-	unsigned long lo, hi;
+	unsigned long lo, hi, va = 0;
 	int in_linear = 0, ret = -1;
 	FILE *f = fopen(PAGE_TABLES, "r");
 
@@ -89,8 +155,11 @@ static int kernel_attrs(unsigned long va, char *attrs, size_t len)
 			in_linear = !!strstr(line, "Kernel Mapping");
 			continue;
 		}
-		if (!in_linear || sscanf(line, "0x%lx-0x%lx", &lo, &hi) != 2 ||
-		    va < lo || va >= hi)
+		if (!in_linear || sscanf(line, "0x%lx-0x%lx", &lo, &hi) != 2)
+			continue;
+		if (!va)
+			va = lo + offset;
+		if (va < lo || va >= hi)
 			continue;
 		line[strcspn(line, "\n")] = 0;
 		p = strstr(line, "MEM/");
@@ -101,20 +170,32 @@ static int kernel_attrs(unsigned long va, char *attrs, size_t len)
 	return ret;
 }
 
+#define MAX_WORDS 8192
+
 struct alias {
 	uint64_t phys;
 	int is_ram;
 	char attrs[256];	/* of the linear alias; "" if none */
 };
 
-/* Where a buffer of HEAP lies and how the kernel maps it there. */
+/*
+ * Where a buffer of HEAP lies (its first page, from the pool's CMA
+ * bitmap; a no-map pool's base otherwise) and how the kernel maps that
+ * page in its linear map while the buffer, written through its mmap,
+ * is alive.
+ */
 static int buffer_alias(const char *heap, struct alias *a)
 {
+	static uint32_t before[MAX_WORDS], after[MAX_WORDS];
+	char area[128];
 	uint64_t base = 0;
-	int heap_fd = heap_open(heap), buf;
+	int heap_fd, buf, n;
 	char *map;
 
 	memset(a, 0, sizeof(*a));
+	heap_region(heap, area, sizeof(area));
+	n = read_bitmap(area, before, MAX_WORDS);
+	heap_fd = heap_open(heap);
 	if (heap_fd < 0)
 		return -errno;
 	buf = heap_alloc(heap_fd, BUF_SIZE);
@@ -127,11 +208,13 @@ static int buffer_alias(const char *heap, struct alias *a)
 		return -errno;
 	}
 	memset(map, 0x5a, BUF_SIZE);
-	a->phys = phys_of(map + BUF_SIZE / 2);
+	if (n > 0 && read_bitmap(area, after, MAX_WORDS) == n)
+		a->phys = first_new_page(area, before, after, n);
+	else if (n < 0)
+		a->phys = region_base(area);
 	a->is_ram = a->phys && in_ram(a->phys, &base);
 	if (a->is_ram)
-		kernel_attrs(LINEAR_START + (unsigned long)(a->phys - base),
-			     a->attrs, sizeof(a->attrs));
+		kernel_attrs(a->phys - base, a->attrs, sizeof(a->attrs));
 	munmap(map, BUF_SIZE);
 	close(buf);
 	return a->phys ? 0 : -ENXIO;
@@ -162,7 +245,7 @@ TEST_F(wc, buffer_has_no_cacheable_kernel_alias)
 	struct alias a;
 
 	ASSERT_EQ(0, buffer_alias(self->heap, &a))
-		TH_LOG("cannot find the buffer's pages (run as root)");
+		TH_LOG("cannot find the buffer's pages (run as root, with debugfs)");
 	if (!a.is_ram) {
 		TH_LOG("%s: buffer at %#" PRIx64 ", outside RAM: no linear alias",
 		       self->heap, a.phys);
@@ -202,8 +285,7 @@ TEST_F(wc, alias_is_cached_again_after_free)
 	if (!a.is_ram)
 		SKIP(return, "%s lies outside RAM", self->heap);
 	ASSERT_TRUE(in_ram(a.phys, &base));
-	ASSERT_EQ(0, kernel_attrs(LINEAR_START + (unsigned long)(a.phys - base),
-				  attrs, sizeof(attrs)));
+	ASSERT_EQ(0, kernel_attrs(a.phys - base, attrs, sizeof(attrs)));
 	EXPECT_NE(NULL, strstr(attrs, "MEM/CACHED")) TH_LOG("after free: %s", attrs);
 }
 

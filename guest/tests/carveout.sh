@@ -16,6 +16,7 @@ echo 0 > /sys/module/drm/parameters/debug
 
 HEAP=$HEAP suite "wc-mapping $HEAP" heap-wc-mapping
 HEAP=$HEAP suite "bad-input $HEAP" heap-bad-input
+HEAP=$HEAP suite "unbound $HEAP" heap-unbound
 # The kernel's selftest holds 32 MiB at once and imports into vgem:
 # neither fits a no-map pool of 8 MiB, which only its CLCD can import.
 tap_skip "dmabuf-heap selftest on $HEAP" "it holds 32 MiB at once; the pool has 8 MiB"

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A write-combined heap, named by HEAP=<region>-uncached, allocates
+ * through its device's DMA API, which is torn down while the device has
+ * no driver: then it refuses new buffers and mappings with ENODEV, and
+ * buffers made before stay usable and are freed cleanly. Once the driver
+ * is bound again, the heap allocates again.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kms.h"
+#include "kselftest_harness.h"
+
+#define BUF_SIZE (1 << 20)
+
+/* Write DEV to the driver's bind or unbind file: 0 or -errno. */
+static int write_driver(const char *drv, const char *what, const char *dev)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", drv, what);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fputs(dev, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+FIXTURE(unbound) {
+	const char *heap;
+	char dev[64];
+	char drv[PATH_MAX];
+	int heap_fd;
+	int unbound;
+};
+
+FIXTURE_SETUP(unbound)
+{
+	char path[192], target[PATH_MAX];
+	ssize_t n;
+
+	self->heap_fd = -1;
+	self->heap = getenv("HEAP");
+	if (!self->heap || !heap_is_wc(self->heap))
+		SKIP(return, "set HEAP to a write-combined (-uncached) heap");
+	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/device", self->heap);
+	n = readlink(path, target, sizeof(target) - 1);
+	ASSERT_GT(n, 0) TH_LOG("%s has no device", self->heap);
+	target[n] = 0;
+	snprintf(self->dev, sizeof(self->dev), "%s", strrchr(target, '/') + 1);
+	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/device/driver", self->heap);
+	ASSERT_NE(NULL, realpath(path, self->drv)) TH_LOG("%s is not bound", self->dev);
+	self->heap_fd = heap_open(self->heap);
+	ASSERT_GE(self->heap_fd, 0);
+}
+
+FIXTURE_TEARDOWN(unbound)
+{
+	if (self->unbound)
+		EXPECT_EQ(0, write_driver(self->drv, "bind", self->dev));
+	if (self->heap_fd >= 0)
+		close(self->heap_fd);
+}
+
+TEST_F(unbound, allocates_only_while_bound)
+{
+	int before, buf;
+	char *map;
+
+	before = heap_alloc(self->heap_fd, BUF_SIZE);
+	ASSERT_GE(before, 0);
+	map = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, before, 0);
+	ASSERT_NE(MAP_FAILED, map);
+
+	ASSERT_EQ(0, write_driver(self->drv, "unbind", self->dev));
+	self->unbound = 1;
+	EXPECT_EQ(-ENODEV, heap_alloc(self->heap_fd, BUF_SIZE));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, before, 0));
+	EXPECT_EQ(ENODEV, errno);
+	/* The buffer made before is still there, and goes back cleanly. */
+	memset(map, 0xa5, BUF_SIZE);
+	EXPECT_EQ(0xa5, (unsigned char)map[BUF_SIZE - 1]);
+	munmap(map, BUF_SIZE);
+	close(before);
+
+	ASSERT_EQ(0, write_driver(self->drv, "bind", self->dev));
+	self->unbound = 0;
+	buf = heap_alloc(self->heap_fd, BUF_SIZE);
+	ASSERT_GE(buf, 0);
+	map = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+	EXPECT_NE(MAP_FAILED, map);
+	if (map != MAP_FAILED)
+		munmap(map, BUF_SIZE);
+	close(buf);
+}
+
+TEST_HARNESS_MAIN
