@@ -460,3 +460,16 @@ void heap_fb_destroy(struct heap_fb *fb, struct output *out)
 	memset(fb, 0, sizeof(*fb));
 	fb->dmabuf = -1;
 }
+
+int write_sysfs(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fputs(value, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}

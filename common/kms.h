@@ -85,4 +85,7 @@ int dumb_fb_create(struct heap_fb *fb, struct output *out, uint32_t format);
 int heap_fb_import(struct heap_fb *fb, struct output *out);
 void heap_fb_destroy(struct heap_fb *fb, struct output *out);
 
+/* Write VALUE to a sysfs file (a driver's bind or unbind): 0 or -errno. */
+int write_sysfs(const char *path, const char *value);
+
 #endif

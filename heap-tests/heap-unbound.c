@@ -23,17 +23,9 @@
 static int write_driver(const char *drv, const char *what, const char *dev)
 {
 	char path[PATH_MAX + 16];
-	FILE *f;
-	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", drv, what);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	ret = fputs(dev, f) < 0 ? -EIO : 0;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
+	return write_sysfs(path, dev);
 }
 
 FIXTURE(unbound) {

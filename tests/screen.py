@@ -83,3 +83,14 @@ def shows_render(path, share=0.01):
         return None
     return (f"{s.w}x{s.h}: {coloured} of {len(samples)} samples coloured, "
             f"corner {corner}")
+
+
+def shows_console(path):
+    """None if the screenshot holds a text console (light glyphs on a
+    dark screen), else why not."""
+    s = Screen(path)
+    samples = [s.at(x, y) for y in range(0, s.h, 2) for x in range(0, s.w, 2)]
+    lit = sum(1 for p in samples if max(p) > 100)
+    if 20 <= lit <= len(samples) // 2:
+        return None
+    return f"{s.w}x{s.h}: {lit} of {len(samples)} samples lit"

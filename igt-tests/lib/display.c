@@ -233,16 +233,8 @@ int drm_parent_name(int drm_fd, char *name, size_t len)
 int pl111_bind(const char *dev, int bind)
 {
 	char path[128];
-	FILE *f;
-	int ret;
 
 	snprintf(path, sizeof(path), "/sys/bus/amba/drivers/drm-clcd-pl111/%s",
 		 bind ? "bind" : "unbind");
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	ret = fputs(dev, f) < 0 ? -EIO : 0;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
+	return write_sysfs(path, dev);
 }

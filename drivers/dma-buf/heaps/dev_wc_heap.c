@@ -97,7 +97,8 @@ static DEFINE_MUTEX(dev_wc_heaps_lock);	/* protects dev_wc_heaps */
 /*
  * The importers' tables are made at attach, so that a device that cannot
  * reach the buffer is refused there, and no CPU cache is ever touched:
- * the memory is not cached.
+ * the memory is not cached. An importer that would need bounce buffers
+ * would see a copy made once, at attach: such setups are not supported.
  */
 static int dev_wc_attach(struct dma_buf *dmabuf,
 			 struct dma_buf_attachment *attachment)
