@@ -33,5 +33,5 @@ if [ "$1" = zero-copy ]; then
 	rc=$?
 	cat /out/bench.log
 	tap_check "pl111-bench measures every path (3 frames each)" \
-		sh -c "[ $rc = 0 ] && grep -q '^1024x768' /out/bench.log && [ \$(wc -l < /out/bench.csv) = 55 ]"
+		sh -c "[ $rc = 0 ] && grep -q '^1024x768' /out/bench.log && [ \$(wc -l < /out/bench.csv) = 67 ]"
 fi
