@@ -160,6 +160,7 @@ pl111_gem_import_sg_table(struct drm_device *drm,
 	if (!priv->use_device_memory || dev_wc_heap_owns(drm->dev, dmabuf))
 		goto import;
 
+	/* Pairs with pl111_pool_publish(): the window is set if shared. */
 	if (!smp_load_acquire(&priv->pool_shared))
 		misfit = "cannot be checked against a pool that is not shared";
 	else if (drm_prime_get_contiguous_size(sgt) < dmabuf->size)
