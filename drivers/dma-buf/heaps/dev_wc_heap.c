@@ -26,7 +26,6 @@
 #include <linux/device.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-buf/heaps/dev_wc.h>
-#include <linux/cma.h>
 #include <linux/dma-heap.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -273,6 +272,7 @@ static bool dev_wc_in_pool(struct dev_wc_heap *heap,
 		return false;
 	start = page_to_phys(sg_page(sgt.sgl));
 	in = start >= heap->rmem->base &&
+	     start - heap->rmem->base < heap->rmem->size &&
 	     buffer->len <= heap->rmem->size - (start - heap->rmem->base);
 	sg_free_table(&sgt);
 	return in;
@@ -346,8 +346,9 @@ static struct dev_wc_heap *dev_wc_heap_find(struct reserved_mem *rmem)
 
 /*
  * Which pool @dev allocates from: its own, and it must be @rmem, since
- * the heap is named after it. The DMA API tries a no-map pool (dma_mem)
- * before a CMA one.
+ * the heap is named after it (both kinds of region keep their pool in
+ * rmem->priv). The DMA API tries a no-map pool (dma_mem) before a CMA
+ * one.
  */
 static int dev_wc_pool_kind(struct device *dev, struct reserved_mem *rmem,
 			    bool *has_pages)
@@ -355,12 +356,11 @@ static int dev_wc_pool_kind(struct device *dev, struct reserved_mem *rmem,
 #ifdef CONFIG_DMA_DECLARE_COHERENT
 	if (dev->dma_mem) {
 		*has_pages = false;
-		return 0;
+		return dev->dma_mem == rmem->priv ? 0 : -ENODEV;
 	}
 #endif
 #ifdef CONFIG_DMA_CMA
-	if (dev->cma_area && cma_get_base(dev->cma_area) == rmem->base &&
-	    cma_get_size(dev->cma_area) == rmem->size) {
+	if (dev->cma_area && dev->cma_area == rmem->priv) {
 		*has_pages = true;
 		return 0;
 	}
@@ -437,16 +437,18 @@ static int dev_wc_heap_bind(struct dev_wc_heap *heap)
  * allocates only while @dev's driver is bound, and refuses new buffers,
  * mappings and attachments with -ENODEV after an unbind, until the next
  * probe calls this again. Buffers made before stay valid. A region is one
- * such heap at most: calling this again, or for another device that
- * shares the region, keeps the heap, its device and its place in sysfs.
- * Heaps are never removed, and the device stays referenced; the region
- * must stay attached to it for as long as the system runs.
+ * such heap at most, which belongs to the first device that published
+ * it: calling this again for that device, for instance on every probe,
+ * keeps the heap and its place in sysfs. Heaps are never removed, and the
+ * device stays referenced; the region must stay attached to it for as
+ * long as the system runs.
  *
  * Context: process context, may sleep.
  * Return: 0 on success; -EINVAL if @dev is NULL; -ENODEV if @dev has no
- * attached pool of its own; -EOPNOTSUPP if @dev is cache-coherent or
- * behind an IOMMU, where a write-combined heap of its pool makes no
- * sense; or another negative errno if the heap could not be made
+ * attached pool of its own; -EBUSY if the region's heap belongs to
+ * another device; -EOPNOTSUPP if @dev is cache-coherent, behind an IOMMU
+ * or has DMA offsets (dma-ranges), where this heap cannot keep its
+ * promises; or another negative errno if the heap could not be made
  * (logged).
  */
 int dev_wc_heap_add(struct device *dev)
@@ -462,8 +464,11 @@ int dev_wc_heap_add(struct device *dev)
 	/*
 	 * A coherent device maps its pool cached, and one behind an IOMMU
 	 * allocates from anywhere: neither gives write-combined pool memory.
+	 * Buffers may be freed after an unbind, when a device's DMA offsets
+	 * are gone: only a device without any frees them at the right place.
 	 */
-	if (dev_is_dma_coherent(dev) || device_iommu_mapped(dev))
+	if (dev_is_dma_coherent(dev) || device_iommu_mapped(dev) ||
+	    dev->dma_range_map)
 		return -EOPNOTSUPP;
 	np = of_parse_phandle(dev->of_node, "memory-region", 0);
 	if (np)
@@ -487,7 +492,7 @@ int dev_wc_heap_add(struct device *dev)
 			dev_warn(dev, "heap %s is not shown under the device\n",
 				 heap->name);
 	}
-	ret = heap->dev == dev ? dev_wc_heap_bind(heap) : 0;
+	ret = heap->dev == dev ? dev_wc_heap_bind(heap) : -EBUSY;
 out:
 	mutex_unlock(&dev_wc_heaps_lock);
 	return ret;

@@ -64,9 +64,9 @@ static int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
 static void pl111_pool_log(struct drm_device *drm, const char *what,
 			   const char *region, int ret)
 {
-	/* A heap that is not built is not worth a line on every probe. */
+	/* A heap not built, or not for this device, is not worth a line. */
 	if (ret == -EOPNOTSUPP)
-		drm_dbg_driver(drm, "%s: no %s dma-buf heap in this kernel\n",
+		drm_dbg_driver(drm, "%s: no %s dma-buf heap for this device\n",
 			       region, what);
 	else if (ret)
 		drm_info(drm, "%s: no %s dma-buf heap: %d\n", region, what, ret);
