@@ -19,11 +19,14 @@
  *             allocated beforehand
  *
  * Flips wait for the 60 Hz vblank, which would hide everything in wall
- * time, so each step is timed in CPU time of the process. Results are
- * medians; the table and a CSV (one row per sample) are written.
+ * time, so each step is timed in CPU time of the process. Every size and
+ * path is measured in up to five rounds in turn, and each figure is the
+ * median of its rounds' medians; the table and a CSV (one row per
+ * sample) are written.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,12 +120,13 @@ static int setup_output(struct output *out, int fd, struct size s)
 }
 
 static FILE *csv;
+static int sample_base;	/* the index of a round's first sample */
 
 static void sample(const char *path, struct size s, int i, double ms)
 {
 	if (csv)
 		fprintf(csv, "%s,%dx%d,%d,%d,%.4f\n", path, s.width, s.height,
-			s.width * s.height * 4, i, ms);
+			s.width * s.height * 4, sample_base + i, ms);
 }
 
 /* Show the frames of FB in turn; one frame drawn by DRAW_FRAME each.
@@ -361,6 +365,38 @@ static int parse_sizes(const char *arg, struct size *s)
 	return n;
 }
 
+/*
+ * The host's load comes and goes: every size and path is measured in a
+ * few rounds in turn, so that a busy moment falls on all of them alike,
+ * and each figure is the median of its rounds' medians.
+ */
+#define MAX_ROUNDS 5
+
+static const size_t result_fields[] = {
+	offsetof(struct result, floor), offsetof(struct result, floor_flip),
+	offsetof(struct result, wc.frame), offsetof(struct result, wc.sync),
+	offsetof(struct result, wc.flip), offsetof(struct result, wc.alloc),
+	offsetof(struct result, wc.import),
+	offsetof(struct result, cached.frame), offsetof(struct result, cached.sync),
+	offsetof(struct result, cached.flip), offsetof(struct result, cached.alloc),
+	offsetof(struct result, cached.import),
+	offsetof(struct result, copy.frame), offsetof(struct result, copy.flip),
+};
+
+static void combine_rounds(const struct result *rounds, int n, struct result *r)
+{
+	double v[MAX_ROUNDS];
+	size_t f;
+	int i;
+
+	*r = rounds[0];
+	for (f = 0; f < sizeof(result_fields) / sizeof(result_fields[0]); f++) {
+		for (i = 0; i < n; i++)
+			v[i] = *(const double *)((const char *)&rounds[i] + result_fields[f]);
+		*(double *)((char *)r + result_fields[f]) = median(v, n);
+	}
+}
+
 /* A cell of the table: the value, or n/a for a path not measured. */
 static const char *cell(char *buf, size_t len, int ok, double v)
 {
@@ -412,7 +448,8 @@ static void print_targets(const struct result *small, const struct result *big,
 int main(int argc, char **argv)
 {
 	struct size sizes[MAX_SIZES];
-	struct result r[MAX_SIZES];
+	struct result r[MAX_SIZES], rounds[MAX_SIZES][MAX_ROUNDS];
+	int nrounds, chunk, round;
 	const char *csv_path = NULL, *size_arg = "320x240,800x600,1024x768";
 	int nsizes, frames = 120, fd, heap[2] = { -1, -1 }, opt, i, ret = 0;
 	char name[2][64];
@@ -459,18 +496,22 @@ int main(int argc, char **argv)
 		fprintf(csv, "path,size,bytes,sample,cpu_ms\n");
 	}
 
-	printf("pl111-bench: heaps %s (u) and %s (a), %d frames per path, CPU ms per frame (median)\n",
-	       name[HEAP_WRITE_COMBINED], name[HEAP_CACHED], frames);
+	printf("pl111-bench: heaps %s (u) and %s (a), %d frames per path in %d rounds, CPU ms per frame (median of the rounds' medians)\n",
+	       name[HEAP_WRITE_COMBINED], name[HEAP_CACHED], frames,
+	       frames < MAX_ROUNDS ? frames : MAX_ROUNDS);
 	printf("%-10s %6s %6s %7s %6s %6s %7s %6s %6s %6s %6s %6s %6s %5s\n", "size", "f",
 	       "f+flip", "copy(b)", "wc(u)", "u:sync", "cach(a)", "a:sync", "b:flip",
 	       "alc(u)", "imp(u)", "imp(a)", "u/f+fl", "b/u");
-	for (i = 0; i < nsizes; i++) {
-		if (bench_size(fd, heap, sizes[i], frames, &r[i])) {
-			ret = 1;
-			break;
-		}
+	nrounds = frames < MAX_ROUNDS ? frames : MAX_ROUNDS;
+	chunk = frames / nrounds;
+	for (round = 0; round < nrounds && !ret; round++) {
+		sample_base = round * chunk;
+		for (i = 0; i < nsizes && !ret; i++)
+			ret = bench_size(fd, heap, sizes[i], chunk, &rounds[i][round]) ? 1 : 0;
+	}
+	for (i = 0; i < nsizes && !ret; i++) {
+		combine_rounds(rounds[i], nrounds, &r[i]);
 		print_row(sizes[i], &r[i]);
-		fflush(stdout);
 	}
 	if (!ret && nsizes > 1)
 		print_targets(&r[0], &r[nsizes - 1], sizes[nsizes - 1]);
