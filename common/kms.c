@@ -473,3 +473,22 @@ int write_sysfs(const char *path, const char *value)
 		ret = -errno;
 	return ret;
 }
+
+/* A number from a sysfs/debugfs/procfs file, or -1 if there is none. */
+long read_number(const char *path, const char *key)
+{
+	char line[256];
+	long value = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (key && strncmp(line, key, strlen(key)))
+			continue;
+		value = strtol(line + (key ? strlen(key) : 0), NULL, 10);
+		break;
+	}
+	fclose(f);
+	return value;
+}

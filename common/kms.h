@@ -88,4 +88,8 @@ void heap_fb_destroy(struct heap_fb *fb, struct output *out);
 /* Write VALUE to a sysfs file (a driver's bind or unbind): 0 or -errno. */
 int write_sysfs(const char *path, const char *value);
 
+/* A number from a sysfs, debugfs or procfs file (after KEY at the start
+ * of a line, if given), or -1 if there is none. */
+long read_number(const char *path, const char *key);
+
 #endif

@@ -41,25 +41,6 @@ static int raw_alloc(int heap_fd, uint64_t len, uint32_t fd_flags,
 	return 0;
 }
 
-/* A number from a sysfs/debugfs/procfs file, or -1 if there is none. */
-static long read_number(const char *path, const char *key)
-{
-	char line[256];
-	long value = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (key && strncmp(line, key, strlen(key)))
-			continue;
-		value = strtol(line + (key ? strlen(key) : 0), NULL, 10);
-		break;
-	}
-	fclose(f);
-	return value;
-}
-
 /* Pages in use, and in all, in the heap's CMA area (-1: not CMA). */
 static long area_pages(const char *heap, const char *what)
 {

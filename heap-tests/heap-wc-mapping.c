@@ -27,20 +27,6 @@
 #define PAGE_TABLES "/sys/kernel/debug/kernel_page_tables"
 #define BUF_SIZE (1 << 20)
 
-/* A number from a file, or -1. */
-static long read_long(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The CMA area's allocation bitmap (debugfs): its words, or -1. */
 static int read_bitmap(const char *area, uint32_t *words, int max)
 {
@@ -70,9 +56,9 @@ static uint64_t first_new_page(const char *area, const uint32_t *before,
 	int w, b;
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/base_pfn", area);
-	base = read_long(path);
+	base = read_number(path, NULL);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/order_per_bit", area);
-	order = read_long(path);
+	order = read_number(path, NULL);
 	if (base < 0 || order < 0)
 		return 0;
 	for (w = 0; w < n; w++)
