@@ -14,19 +14,21 @@ struct device;
 struct dma_heap;
 
 /**
- * struct cma_heap_registry_ops - how the registry makes and places heaps
+ * struct cma_heap_registry_ops - how the registry makes and links heaps
  * @create: make the heap of a CMA area; called once per area, with the
  *	registry's lock held
- * @set_device: show the heap under the device that published it
+ * @link: link the heap from a device that published its area
+ * @unlink: remove that link
  */
 struct cma_heap_registry_ops {
 	struct dma_heap *(*create)(struct cma *cma);
-	int (*set_device)(struct dma_heap *heap, struct device *dev);
+	int (*link)(struct dma_heap *heap, struct device *dev);
+	void (*unlink)(struct dma_heap *heap, struct device *dev);
 };
 
 /**
  * struct cma_heap_registry - the CMA areas that are, or will be, heaps
- * @ops: how heaps are made
+ * @ops: how heaps are made and linked
  * @lock: protects @areas and @ready
  * @areas: list of &struct cma_heap_area, in the order they were added
  * @ready: heaps can be made now; before, areas wait in @areas
@@ -43,20 +45,37 @@ struct cma_heap_registry {
  * @node: entry in &cma_heap_registry.areas
  * @cma: the area
  * @heap: its heap, NULL until the registry is ready
- * @dev: the first device that published the area (referenced), or NULL
+ * @users: the devices that published the area and are still bound, a
+ *	list of &struct cma_heap_user
  */
 struct cma_heap_area {
 	struct list_head node;
 	struct cma *cma;
 	struct dma_heap *heap;
+	struct list_head users;
+};
+
+/**
+ * struct cma_heap_user - a device that published its area
+ * @node: entry in &cma_heap_area.users
+ * @dev: the device (referenced)
+ * @linked: @dev links the area's heap
+ */
+struct cma_heap_user {
+	struct list_head node;
 	struct device *dev;
+	bool linked;
 };
 
 int cma_heap_registry_add(struct cma_heap_registry *reg, struct cma *cma,
 			  struct device *dev);
+void cma_heap_registry_remove(struct cma_heap_registry *reg,
+			      struct device *dev);
 int cma_heap_registry_start(struct cma_heap_registry *reg);
 struct dma_heap *cma_heap_registry_find(struct cma_heap_registry *reg,
 					struct cma *cma);
+#if IS_ENABLED(CONFIG_KUNIT)
 void cma_heap_registry_forget(struct cma_heap_registry *reg);
+#endif
 
 #endif /* _DMA_BUF_HEAPS_CMA_HEAP_H */

@@ -8,9 +8,11 @@
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/device.h>
 #include <linux/dma-buf/heaps/cma.h>
 #include <linux/dma-map-ops.h>
 #include <linux/err.h>
+#include <linux/kernfs.h>
 
 #include "cma_heap.h"
 
@@ -20,9 +22,12 @@ struct fake_heaps {
 	u8 areas[NR_FAKES];		/* their addresses stand for CMA areas */
 	u8 heaps[NR_FAKES];		/* and these for the heaps made */
 	int created[NR_FAKES];
-	struct device *shown_under[NR_FAKES];
-	int set_device_calls;
+	int links[NR_FAKES];		/* devices linking each heap now */
+	struct device *last_linked[NR_FAKES];
+	int link_calls;
+	int unlink_calls;
 	int fail_create;		/* errno the next create returns */
+	int fail_link;			/* errno the next link returns */
 };
 
 static struct fake_heaps *fakes;
@@ -56,16 +61,30 @@ static struct dma_heap *fake_create(struct cma *cma)
 	return (struct dma_heap *)&fakes->heaps[i];
 }
 
-static int fake_set_device(struct dma_heap *heap, struct device *dev)
+static int fake_link(struct dma_heap *heap, struct device *dev)
 {
-	fakes->set_device_calls++;
-	fakes->shown_under[heap_index(heap)] = dev;
+	fakes->link_calls++;
+	if (fakes->fail_link) {
+		int err = fakes->fail_link;
+
+		fakes->fail_link = 0;
+		return err;
+	}
+	fakes->links[heap_index(heap)]++;
+	fakes->last_linked[heap_index(heap)] = dev;
 	return 0;
+}
+
+static void fake_unlink(struct dma_heap *heap, struct device *dev)
+{
+	fakes->unlink_calls++;
+	fakes->links[heap_index(heap)]--;
 }
 
 static const struct cma_heap_registry_ops fake_ops = {
 	.create = fake_create,
-	.set_device = fake_set_device,
+	.link = fake_link,
+	.unlink = fake_unlink,
 };
 
 static struct cma_heap_registry *new_registry(struct kunit *test)
@@ -81,6 +100,14 @@ static struct cma_heap_registry *new_registry(struct kunit *test)
 	INIT_LIST_HEAD(&reg->areas);
 	test->priv = reg;
 	return reg;
+}
+
+static struct device *new_device(struct kunit *test, const char *name)
+{
+	struct device *dev = kunit_device_register(test, name);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	return dev;
 }
 
 static void registry_exit(struct kunit *test)
@@ -108,68 +135,118 @@ static void test_added_before_start_waits(struct kunit *test)
 static void test_one_heap_when_named_early(struct kunit *test)
 {
 	struct cma_heap_registry *reg = new_registry(test);
-	struct device *dev = kunit_device_register(test, "cma-heap-test-early");
+	struct device *dev = new_device(test, "cma-heap-test-early");
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), NULL), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), NULL), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), dev), 0);
+	KUNIT_EXPECT_EQ(test, fakes->link_calls, 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
 
 	KUNIT_EXPECT_EQ(test, fakes->created[0], 1);
-	KUNIT_EXPECT_EQ(test, fakes->set_device_calls, 1);
-	KUNIT_EXPECT_PTR_EQ(test, fakes->shown_under[0], dev);
+	KUNIT_EXPECT_EQ(test, fakes->links[0], 1);
+	KUNIT_EXPECT_PTR_EQ(test, fakes->last_linked[0], dev);
 }
 
-/* The same after the start: repeats reuse the heap and return 0. */
+/* The same after the start: repeats reuse the heap and the link. */
 static void test_one_heap_when_named_late(struct kunit *test)
 {
 	struct cma_heap_registry *reg = new_registry(test);
-	struct device *dev = kunit_device_register(test, "cma-heap-test-late");
+	struct device *dev = new_device(test, "cma-heap-test-late");
 	int i;
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(1), dev), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(1), NULL), 0);
 
 	KUNIT_EXPECT_EQ(test, fakes->created[1], 1);
-	KUNIT_EXPECT_EQ(test, fakes->set_device_calls, 1);
-	KUNIT_EXPECT_PTR_EQ(test, fakes->shown_under[1], dev);
+	KUNIT_EXPECT_EQ(test, fakes->link_calls, 1);
+	KUNIT_EXPECT_EQ(test, fakes->links[1], 1);
 }
 
-/* A driver publishing an area first tagged keeps one heap, now its own. */
+/* A driver publishing an area first tagged links the same heap. */
 static void test_driver_after_tag(struct kunit *test)
 {
 	struct cma_heap_registry *reg = new_registry(test);
-	struct device *dev = kunit_device_register(test, "cma-heap-test-tag");
+	struct device *dev = new_device(test, "cma-heap-test-tag");
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(2), NULL), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
-	KUNIT_EXPECT_NULL(test, fakes->shown_under[2]);
+	KUNIT_EXPECT_EQ(test, fakes->links[2], 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(2), dev), 0);
 
 	KUNIT_EXPECT_EQ(test, fakes->created[2], 1);
-	KUNIT_EXPECT_PTR_EQ(test, fakes->shown_under[2], dev);
+	KUNIT_EXPECT_EQ(test, fakes->links[2], 1);
+	KUNIT_EXPECT_PTR_EQ(test, fakes->last_linked[2], dev);
 }
 
-/* The first device to publish an area keeps it. */
-static void test_first_device_keeps_heap(struct kunit *test)
+/* Every device that publishes an area links its heap. */
+static void test_every_device_links(struct kunit *test)
 {
 	struct cma_heap_registry *reg = new_registry(test);
-	struct device *a = kunit_device_register(test, "cma-heap-test-a");
-	struct device *b = kunit_device_register(test, "cma-heap-test-b");
+	struct device *a = new_device(test, "cma-heap-test-a");
+	struct device *b = new_device(test, "cma-heap-test-b");
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
-	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
-	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), a), 0);
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), b), 0);
 
-	KUNIT_EXPECT_EQ(test, fakes->set_device_calls, 1);
-	KUNIT_EXPECT_PTR_EQ(test, fakes->shown_under[0], a);
+	KUNIT_EXPECT_EQ(test, fakes->created[0], 1);
+	KUNIT_EXPECT_EQ(test, fakes->links[0], 2);
+	cma_heap_registry_remove(reg, a);
+	KUNIT_EXPECT_EQ(test, fakes->links[0], 1);
+}
+
+/* An unbound device's link goes; the heap stays; a rebind links again. */
+static void test_remove_and_add_again(struct kunit *test)
+{
+	struct cma_heap_registry *reg = new_registry(test);
+	struct device *dev = new_device(test, "cma-heap-test-rebind");
+
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(1), dev), 0);
+	cma_heap_registry_remove(reg, dev);
+	KUNIT_EXPECT_EQ(test, fakes->links[1], 0);
+	KUNIT_EXPECT_EQ(test, fakes->unlink_calls, 1);
+	KUNIT_EXPECT_PTR_EQ(test, cma_heap_registry_find(reg, fake_area(1)),
+			    (struct dma_heap *)&fakes->heaps[1]);
+
+	cma_heap_registry_remove(reg, dev);
+	KUNIT_EXPECT_EQ(test, fakes->unlink_calls, 1);
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(1), dev), 0);
+	KUNIT_EXPECT_EQ(test, fakes->links[1], 1);
+	KUNIT_EXPECT_EQ(test, fakes->created[1], 1);
+}
+
+/* A device gone before the start is not linked when the heap is made. */
+static void test_removed_before_start(struct kunit *test)
+{
+	struct cma_heap_registry *reg = new_registry(test);
+	struct device *dev = new_device(test, "cma-heap-test-gone");
+
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(2), dev), 0);
+	cma_heap_registry_remove(reg, dev);
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
+	KUNIT_EXPECT_EQ(test, fakes->created[2], 1);
+	KUNIT_EXPECT_EQ(test, fakes->link_calls, 0);
+	KUNIT_EXPECT_EQ(test, fakes->unlink_calls, 0);
+}
+
+/* A link that fails is an error, and leaves no device to unlink. */
+static void test_failed_link(struct kunit *test)
+{
+	struct cma_heap_registry *reg = new_registry(test);
+	struct device *dev = new_device(test, "cma-heap-test-nolink");
+
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_start(reg), 0);
+	fakes->fail_link = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), dev), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, fakes->created[0], 1);
+	cma_heap_registry_remove(reg, dev);
+	KUNIT_EXPECT_EQ(test, fakes->unlink_calls, 0);
+	KUNIT_EXPECT_EQ(test, cma_heap_registry_add(reg, fake_area(0), dev), 0);
+	KUNIT_EXPECT_EQ(test, fakes->links[0], 1);
 }
 
 /* Distinct areas get distinct heaps, made in the order they came. */
@@ -230,7 +307,10 @@ static struct kunit_case cma_heap_registry_cases[] = {
 	KUNIT_CASE(test_one_heap_when_named_early),
 	KUNIT_CASE(test_one_heap_when_named_late),
 	KUNIT_CASE(test_driver_after_tag),
-	KUNIT_CASE(test_first_device_keeps_heap),
+	KUNIT_CASE(test_every_device_links),
+	KUNIT_CASE(test_remove_and_add_again),
+	KUNIT_CASE(test_removed_before_start),
+	KUNIT_CASE(test_failed_link),
 	KUNIT_CASE(test_areas_are_distinct),
 	KUNIT_CASE(test_null_area_is_invalid),
 	KUNIT_CASE(test_failed_heap_is_not_half_made),
@@ -244,37 +324,53 @@ static struct kunit_suite cma_heap_registry_suite = {
 	.test_cases = cma_heap_registry_cases,
 };
 
-/* The exported API, on the running kernel's own areas. */
+/* The driver API, on the running kernel's own heaps. */
 
 static void test_api_rejects_null(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, cma_heap_add(NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(NULL), -EINVAL);
 }
 
 static void test_api_device_without_area(struct kunit *test)
 {
-	struct device *dev = kunit_device_register(test, "cma-heap-test-none");
+	struct device *dev = new_device(test, "cma-heap-test-none");
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(dev), -ENODEV);
 }
 
-/* The default area already has its heap: adding it again reuses it. */
-static void test_api_default_area_again(struct kunit *test)
+static bool has_heap_links(struct device *dev)
 {
+	struct kernfs_node *kn = kernfs_find_and_get(dev->kobj.sd, "dma_heap");
+
+	kernfs_put(kn);
+	return kn;
+}
+
+/*
+ * A device given the default area links its existing heap, again and
+ * again, and the link goes with the device's binding.
+ */
+static void test_api_device_links_default_heap(struct kunit *test)
+{
+	struct device *dev = new_device(test, "cma-heap-test-default");
 	struct cma *cma = dev_get_cma_area(NULL);
 
 	if (!cma)
 		kunit_skip(test, "no default CMA area");
-	KUNIT_EXPECT_EQ(test, cma_heap_add(cma), 0);
-	KUNIT_EXPECT_EQ(test, cma_heap_add(cma), 0);
+	dev->cma_area = cma;
+	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(dev), 0);
+	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(dev), 0);
+	KUNIT_EXPECT_TRUE(test, has_heap_links(dev));
+
+	device_release_driver(dev);
+	KUNIT_EXPECT_FALSE(test, has_heap_links(dev));
+	dev->cma_area = NULL;
 }
 
 static struct kunit_case cma_heap_api_cases[] = {
 	KUNIT_CASE(test_api_rejects_null),
 	KUNIT_CASE(test_api_device_without_area),
-	KUNIT_CASE(test_api_default_area_again),
+	KUNIT_CASE(test_api_device_links_default_heap),
 	{}
 };
 

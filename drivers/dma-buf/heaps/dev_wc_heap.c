@@ -10,9 +10,10 @@
  * with DMA_BUF_IOCTL_SYNC reduced to the ordering a write buffer needs.
  *
  * The heap allocates through the DMA API of the device that published
- * it, the only way to get write-combined memory with no cacheable alias
- * left behind: for a CMA pool the architecture remaps the pages' linear
- * mapping, and a no-map pool is only ever mapped write-combined. Its
+ * it, which knows how the architecture makes memory write-combined: on
+ * 32-bit Arm no cacheable alias is left behind, as the pages' linear
+ * mapping of a CMA pool is remapped and a no-map pool is only ever
+ * mapped write-combined. Its
  * name is the region's with "-uncached" appended; the cached CMA heap
  * of the same region, if any, is left as it is.
  *
@@ -404,14 +405,27 @@ static void dev_wc_heap_unbind(void *data)
 {
 	struct dev_wc_heap *heap = data;
 
+	dma_heap_unlink_device(heap->heap, heap->dev);
 	down_write(&heap->lock);
 	heap->bound = false;
 	up_write(&heap->lock);
 }
 
-/* Allocate through @heap's device while its driver is bound. */
+/*
+ * Allocate through @heap's device, and link the heap from it, while its
+ * driver is bound.
+ */
 static int dev_wc_heap_bind(struct dev_wc_heap *heap)
 {
+	int ret = dma_heap_link_device(heap->heap, heap->dev);
+
+	/* Linked already: bound already, in this binding */
+	if (ret == -EEXIST)
+		return 0;
+	if (ret) {
+		dev_err(heap->dev, "cannot link heap %s: %d\n", heap->name, ret);
+		return ret;
+	}
 	down_write(&heap->lock);
 	heap->bound = true;
 	up_write(&heap->lock);
@@ -430,8 +444,9 @@ static int dev_wc_heap_bind(struct dev_wc_heap *heap)
  * and the kernel, and DMA_BUF_IOCTL_SYNC on them does no cache
  * maintenance. On Arm32 no cacheable kernel alias of them exists. @dev
  * imports them at their own DMA address; other devices can import them
- * only from a CMA pool, and are refused at attach otherwise. The heap is
- * shown under @dev in sysfs as ``<device>/dma_heap/<name>``.
+ * only from a CMA pool, and are refused at attach otherwise. While the
+ * driver is bound, @dev links the heap from sysfs as
+ * ``<device>/dma_heap/<name>``.
  *
  * Call it from probe, once nothing can fail or defer any more: the heap
  * allocates only while @dev's driver is bound, and refuses new buffers,
@@ -439,7 +454,7 @@ static int dev_wc_heap_bind(struct dev_wc_heap *heap)
  * probe calls this again. Buffers made before stay valid. A region is one
  * such heap at most, which belongs to the first device that published
  * it: calling this again for that device, for instance on every probe,
- * keeps the heap and its place in sysfs. Heaps are never removed, and the
+ * keeps the heap and links it again. Heaps are never removed, and the
  * device stays referenced; the region must stay attached to it for as
  * long as the system runs.
  *
@@ -488,9 +503,6 @@ int dev_wc_heap_add(struct device *dev)
 			goto out;
 		}
 		list_add_tail(&heap->node, &dev_wc_heaps);
-		if (dma_heap_set_parent(heap->heap, dev))
-			dev_warn(dev, "heap %s is not shown under the device\n",
-				 heap->name);
 	}
 	ret = heap->dev == dev ? dev_wc_heap_bind(heap) : -EBUSY;
 out:

@@ -43,6 +43,10 @@ static struct reserved_mem *pl111_pool_region(struct device *dev)
  * has no such window: only its write-combined heap allocates there, and
  * its buffers are known by their exporter. Behind an IOMMU a DMA address
  * says nothing of where memory lies.
+ *
+ * Without an IOMMU the pool is one range for the device too, so mapping
+ * its first page tells where all of it starts. The mapping touches no
+ * memory (no CPU sync), and the pool's pages may be no-map ones.
  */
 static int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
 			     dma_addr_t *start)
@@ -53,10 +57,10 @@ static int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
 	if (device_iommu_mapped(dev) || !pfn_valid(PHYS_PFN(rmem->base)))
 		return -EOPNOTSUPP;
 	addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(rmem->base)), 0,
-				  rmem->size, DMA_BIDIRECTIONAL, attrs);
+				  PAGE_SIZE, DMA_BIDIRECTIONAL, attrs);
 	if (dma_mapping_error(dev, addr))
 		return -ERANGE;
-	dma_unmap_page_attrs(dev, addr, rmem->size, DMA_BIDIRECTIONAL, attrs);
+	dma_unmap_page_attrs(dev, addr, PAGE_SIZE, DMA_BIDIRECTIONAL, attrs);
 	*start = addr;
 	return 0;
 }

@@ -1,24 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * CMA dma-buf heaps: publishing a CMA area to userspace.
+ * CMA dma-buf heaps: publishing a device's own CMA pool to userspace.
  */
 #ifndef _LINUX_DMA_BUF_HEAPS_CMA_H
 #define _LINUX_DMA_BUF_HEAPS_CMA_H
 
 #include <linux/errno.h>
 
-struct cma;
 struct device;
 
 #ifdef CONFIG_DMABUF_HEAPS_CMA
-int cma_heap_add(struct cma *cma);
 int cma_heap_dev_add(struct device *dev);
 #else
-static inline int cma_heap_add(struct cma *cma)
-{
-	return -EOPNOTSUPP;
-}
-
 static inline int cma_heap_dev_add(struct device *dev)
 {
 	return -EOPNOTSUPP;
