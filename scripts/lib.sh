@@ -8,8 +8,9 @@ CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
 
 # A kernel variant: 'patched' (the series, the default), 'base' (the
 # same 6.12.y without the series), 'no-cma-heap' (the series with
-# CONFIG_DMABUF_HEAPS_CMA off) or 'release' (the series without the
-# debug checkers, for the benchmark). Each has its own outputs.
+# CONFIG_DMABUF_HEAPS_CMA off), 'release' (the series without the
+# debug checkers, for the benchmark) or 'versatile' (the series on
+# ARMv5 for QEMU's versatilepb and its PL110). Each has its own outputs.
 VARIANT=${VARIANT:-patched}
 if [ "$VARIANT" = patched ]; then
 	BUILD=$REPO/build
@@ -57,24 +58,31 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
 }
 
-# FRAGMENTS: the config fragments of $VARIANT, merged in this order over
-# vexpress_defconfig.
+# DEFCONFIG and FRAGMENTS: the config fragments of $VARIANT, merged in
+# this order over DEFCONFIG; STOCK_DTBS: the tree's own device trees
+# the tests boot.
 set_fragments() {
 	local c=$REPO/configs
+	DEFCONFIG=vexpress_defconfig
+	STOCK_DTBS="vexpress-v2p-ca15-tc1.dtb"
 	case $VARIANT in
 	patched | base) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config") ;;
 	no-cma-heap) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config" "$c/no-cma-heap.config") ;;
 	release) FRAGMENTS=("$c/vexpress-heaps.config") ;;
-	*) die "unknown VARIANT '$VARIANT': patched, base, no-cma-heap or release" ;;
+	versatile)
+		DEFCONFIG=versatile_defconfig
+		STOCK_DTBS="versatile-pb.dtb"
+		FRAGMENTS=("$c/versatile-pl110.config") ;;
+	*) die "unknown VARIANT '$VARIANT': patched, base, no-cma-heap, release or versatile" ;;
 	esac
 }
 
-# Configure $KOUT from $KSRC: vexpress_defconfig with the given
-# fragments merged over it, then say which requested options did not
-# stick (unmet dependencies).
+# Configure $KOUT from $KSRC: $DEFCONFIG with the given fragments merged
+# over it, then say which requested options did not stick (unmet
+# dependencies).
 kconfigure() {	# FRAGMENT...
-	log "configuring: vexpress_defconfig + $(basename -a "$@" | tr '\n' ' ')"
-	kmake -s vexpress_defconfig
+	log "configuring: $DEFCONFIG + $(basename -a "$@" | tr '\n' ' ')"
+	kmake -s "$DEFCONFIG"
 	(cd "$KSRC" && ARCH=arm scripts/kconfig/merge_config.sh -m -O "$KOUT" \
 		"$KOUT/.config" "$@" >/dev/null)
 	kmake -s olddefconfig
