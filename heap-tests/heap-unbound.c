@@ -7,6 +7,7 @@
  * is bound again, the heap allocates again.
  */
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,33 @@ static int write_driver(const char *drv, const char *what, const char *dev)
 	return write_sysfs(path, dev);
 }
 
+/*
+ * The device that links HEAP from its sysfs directory, and its driver:
+ * 0, or -1 if no device, or more than one, links it.
+ */
+static int heap_device(const char *heap, char *dev, size_t dev_size,
+		       char *drv)
+{
+	char pattern[192], path[PATH_MAX];
+	glob_t g;
+	int ret = -1;
+
+	snprintf(pattern, sizeof(pattern), "/sys/bus/*/devices/*/dma_heap/%s", heap);
+	if (glob(pattern, 0, NULL, &g))
+		return -1;
+	if (g.gl_pathc == 1) {
+		/* .../devices/<dev>/dma_heap/<heap> */
+		*strrchr(g.gl_pathv[0], '/') = 0;
+		*strrchr(g.gl_pathv[0], '/') = 0;
+		snprintf(dev, dev_size, "%s", strrchr(g.gl_pathv[0], '/') + 1);
+		snprintf(path, sizeof(path), "%s/driver", g.gl_pathv[0]);
+		if (realpath(path, drv))
+			ret = 0;
+	}
+	globfree(&g);
+	return ret;
+}
+
 FIXTURE(unbound) {
 	const char *heap;
 	char dev[64];
@@ -38,20 +66,12 @@ FIXTURE(unbound) {
 
 FIXTURE_SETUP(unbound)
 {
-	char path[192], target[PATH_MAX];
-	ssize_t n;
-
 	self->heap_fd = -1;
 	self->heap = getenv("HEAP");
 	if (!self->heap || !heap_is_wc(self->heap))
 		SKIP(return, "set HEAP to a write-combined (-uncached) heap");
-	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/device", self->heap);
-	n = readlink(path, target, sizeof(target) - 1);
-	ASSERT_GT(n, 0) TH_LOG("%s has no device", self->heap);
-	target[n] = 0;
-	snprintf(self->dev, sizeof(self->dev), "%s", strrchr(target, '/') + 1);
-	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/device/driver", self->heap);
-	ASSERT_NE(NULL, realpath(path, self->drv)) TH_LOG("%s is not bound", self->dev);
+	ASSERT_EQ(0, heap_device(self->heap, self->dev, sizeof(self->dev), self->drv))
+		TH_LOG("no single bound device links %s", self->heap);
 	self->heap_fd = heap_open(self->heap);
 	ASSERT_GE(self->heap_fd, 0);
 }

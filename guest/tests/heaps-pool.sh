@@ -13,9 +13,15 @@ heaps_of_card() {	# the heaps under the pl111 card's device, by sysfs only
 	card=$(drm_card_of drm-clcd-pl111) || return 1
 	ls "/sys/class/drm/${card##*/}/device/dma_heap" 2>/dev/null | sort | tr '\n' ' '
 }
-link_ok() {	# the heaps' device links lead to the CLCD
+link_ok() {	# the CLCD's links lead to its heaps' class devices
 	for h in $POOL_HEAPS; do
-		[ "$(basename "$(readlink -f /sys/class/dma_heap/$h/device)")" = $DEV ] || return 1
+		[ "$(readlink -f /sys/bus/amba/devices/$DEV/dma_heap/$h)" = \
+			/sys/devices/virtual/dma_heap/$h ] || return 1
+	done
+}
+linked_from_none() {	# no device links any of the heaps named
+	for h in "$@"; do
+		! ls -d /sys/bus/*/devices/*/dma_heap/"$h" >/dev/null 2>&1 || return 1
 	done
 }
 
@@ -24,20 +30,26 @@ tap_check "heaps are $HEAPS($(heap_list))" \
 	test "$(heap_list)" = "$HEAPS"
 tap_check "the card's device leads to its heaps ($(heaps_of_card))" \
 	test "$(heaps_of_card)" = "$POOL_HEAPS"
-tap_check "/sys/class/dma_heap/clcd-pool{,-uncached}/device is the CLCD" link_ok
-tap_check "the default and system heaps belong to no device" \
-	test ! -e /sys/class/dma_heap/reserved/device -a ! -e /sys/class/dma_heap/system/device
+tap_check "$DEV/dma_heap/clcd-pool{,-uncached} lead to the heaps" link_ok
+tap_check "the default and system heaps are linked from no device" \
+	linked_from_none reserved system
+tap_check "the heaps' own devices stay under /sys/devices/virtual" \
+	test "$(readlink -f /sys/class/dma_heap/clcd-pool)" = /sys/devices/virtual/dma_heap/clcd-pool
 
 echo $DEV > $DRV/unbind
-tap_check "after unbind the link still leads to the CLCD" link_ok
+tap_check "after unbind the CLCD links no heap" test ! -e /sys/bus/amba/devices/$DEV/dma_heap
+tap_check "after unbind the heaps stay, with their device nodes" \
+	sh -c 'for h in clcd-pool clcd-pool-uncached; do
+		test -e /sys/class/dma_heap/$h/dev -a -c /dev/dma_heap/$h || exit 1; done'
 tap_check "after unbind the cached heap still allocates" \
 	sh -c 'HEAP=clcd-pool heap-bad-input -r heap.odd_length_rounds_up >/dev/null'
 echo $DEV > $DRV/bind
 tap_check "after rebind pl111 is bound again" test -e $DRV/$DEV
 tap_check "after rebind still one clcd-pool heap ($(heap_list))" \
 	test "$(heap_list)" = "$HEAPS"
-tap_check "after rebind the card still leads to its heaps" \
+tap_check "after rebind the card leads to its heaps again" \
 	test "$(heaps_of_card)" = "$POOL_HEAPS"
+tap_check "after rebind the links lead to the same heaps" link_ok
 
 rmmod pl111_drm && modprobe pl111_drm
 tap_check "after reloading the module pl111 is bound" test -e $DRV/$DEV
