@@ -16,24 +16,9 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-#include "display.h"
-#include "kselftest_harness.h"
+#include "pl111_fixture.h"
 
-FIXTURE(carveout) {
-	int fd;
-};
-
-FIXTURE_SETUP(carveout)
-{
-	self->fd = open_driver("pl111");
-	ASSERT_GE(self->fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");
-}
-
-FIXTURE_TEARDOWN(carveout)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+PL111_FIXTURE(carveout)
 
 TEST_F(carveout, only_a_write_combined_heap_is_published)
 {

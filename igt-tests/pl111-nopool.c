@@ -6,24 +6,9 @@
  */
 #include <unistd.h>
 
-#include "display.h"
-#include "kselftest_harness.h"
+#include "pl111_fixture.h"
 
-FIXTURE(nopool) {
-	int fd;
-};
-
-FIXTURE_SETUP(nopool)
-{
-	self->fd = open_driver("pl111");
-	ASSERT_GE(self->fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");
-}
-
-FIXTURE_TEARDOWN(nopool)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+PL111_FIXTURE(nopool)
 
 TEST_F(nopool, no_heap_is_published)
 {
