@@ -5,4 +5,6 @@
 
 echo 0x02 > /sys/module/drm/parameters/debug
 suite pl111-import pl111-import
+suite pl111-modes pl111-modes
+suite pl111-fb-bad-input pl111-fb-bad-input
 echo 0 > /sys/module/drm/parameters/debug
