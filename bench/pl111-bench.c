@@ -92,14 +92,18 @@ static void draw(uint32_t *px, int w, int h, int frame)
 /*
  * A mode for WxH that the connector does not list: the active area in
  * the VGA 640x480 frame (800x525 at 25.2 MHz, 60 Hz), as VGA bridges
- * take no slower pixel clock. The CLCD scans out any size.
+ * take no slower pixel clock, with the blanking split into porches the
+ * CLCD's timing fields hold (256 pixels and 255 lines at most).
  */
 static drmModeModeInfo make_mode(int w, int h)
 {
+	const int hsync = 96, vsync = 2, htotal = 800, vtotal = 525;
+	int hfp = (htotal - w - hsync) / 2, vfp = (vtotal - h - vsync) / 2;
 	drmModeModeInfo m = {
-		.clock = 25200, .hdisplay = w, .hsync_start = 656, .hsync_end = 752,
-		.htotal = 800, .vdisplay = h, .vsync_start = 490, .vsync_end = 492,
-		.vtotal = 525, .vrefresh = 60, .type = DRM_MODE_TYPE_USERDEF,
+		.clock = 25200, .hdisplay = w, .hsync_start = w + hfp,
+		.hsync_end = w + hfp + hsync, .htotal = htotal,
+		.vdisplay = h, .vsync_start = h + vfp, .vsync_end = h + vfp + vsync,
+		.vtotal = vtotal, .vrefresh = 60, .type = DRM_MODE_TYPE_USERDEF,
 		.flags = DRM_MODE_FLAG_NHSYNC | DRM_MODE_FLAG_NVSYNC,
 	};
 

@@ -417,11 +417,17 @@ static void dev_wc_heap_unbind(void *data)
  */
 static int dev_wc_heap_bind(struct dev_wc_heap *heap)
 {
-	int ret = dma_heap_link_device(heap->heap, heap->dev);
+	bool bound;
+	int ret;
 
-	/* Linked already: bound already, in this binding */
-	if (ret == -EEXIST)
+	/* Published already in this binding */
+	down_read(&heap->lock);
+	bound = heap->bound;
+	up_read(&heap->lock);
+	if (bound)
 		return 0;
+
+	ret = dma_heap_link_device(heap->heap, heap->dev);
 	if (ret) {
 		dev_err(heap->dev, "cannot link heap %s: %d\n", heap->name, ret);
 		return ret;

@@ -46,7 +46,9 @@ static struct reserved_mem *pl111_pool_region(struct device *dev)
  *
  * Without an IOMMU the pool is one range for the device too, so mapping
  * its first page tells where all of it starts. The mapping touches no
- * memory (no CPU sync), and the pool's pages may be no-map ones.
+ * memory (no CPU sync), and the pool's pages may be no-map ones, as
+ * long as dma-direct does not bounce it: a CLCD given a pool it cannot
+ * address has no display at all.
  */
 static int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
 			     dma_addr_t *start)
