@@ -1,8 +1,12 @@
 # pl111-heaps: CMA dma-buf heaps for device pools, and zero-copy scanout
-# on the ARM PL111, on Linux 6.12.y in QEMU vexpress.
+# on the ARM PL111, on Linux 6.12 LTS and mainline 7.2, in QEMU vexpress.
 #
 #   make run     build, boot, show heap-backed frames, save a screenshot
-#   make check   build and run every test; ends with 'N passed, N failed, N skipped'
+#   make check   build and run every test on both bases; ends with
+#                'N passed, N failed, N skipped'
+#
+# BASE=6.12 (default) or BASE=7.2 picks the kernel of every target but
+# check, which runs the bases in BASES (default: both).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
@@ -33,7 +37,7 @@ check: deps
 
 # Slower checks, not in 'make check': the series with the CMA heap
 # configured out (the stubs), and the regression suite's results on the
-# unpatched base, kept in tests/regression-base.txt.
+# unpatched base, kept in kernel/<base>/regression-base.txt.
 check-variants: deps
 	VARIANT=no-cma-heap tests/run-all
 
@@ -65,8 +69,7 @@ series-check: deps
 	scripts/series-check
 
 reset-tree:
-	rm -f build/tree.stamp
-	FORCE=1 scripts/kernel-tree
+	RESET=1 FORCE=1 scripts/kernel-tree
 
 clean:
 	rm -rf build

@@ -6,30 +6,48 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
 
+# The kernel base: '6.12' (Debian's 6.12 LTS, the default) or '7.2'
+# (Debian sid's mainline 7.2). Each has its own series and new kernel
+# files under kernel/<base>/ and its own source package, recorded in
+# kernel/<base>/source.conf.
+BASE=${BASE:-6.12}
+BASES="6.12 7.2"
+case " $BASES " in
+*" $BASE "*) ;;
+*) printf 'error: unknown BASE %s: one of %s\n' "$BASE" "$BASES" >&2; exit 1 ;;
+esac
+KROOT=$REPO/kernel/$BASE	# patches/ and new files at their kernel path
+# shellcheck source=../kernel/6.12/source.conf
+. "$KROOT/source.conf"
+
 # A kernel variant: 'patched' (the series, the default), 'base' (the
-# same 6.12.y without the series), 'no-cma-heap' (the series with
+# same kernel without the series), 'no-cma-heap' (the series with
 # CONFIG_DMABUF_HEAPS_CMA off), 'release' (the series without the
 # debug checkers, for the benchmark) or 'versatile' (the series on
-# ARMv5 for QEMU's versatilepb and its PL110). Each has its own outputs.
+# ARMv5 for QEMU's versatilepb and its PL110; 6.12 only). Each has its
+# own outputs. 6.12's keep the paths they had before there were bases.
 VARIANT=${VARIANT:-patched}
-if [ "$VARIANT" = patched ]; then
+if [ "$BASE" = 6.12 ]; then
 	BUILD=$REPO/build
+	TREE=$CACHE/tree
+	KOUT=$CACHE/kbuild/$VARIANT
 else
-	BUILD=$REPO/build/variants/$VARIANT
+	BUILD=$REPO/build/$BASE
+	TREE=$CACHE/tree-$BASE
+	KOUT=$CACHE/kbuild/$BASE/$VARIANT
 fi
+[ "$VARIANT" = patched ] || BUILD=$BUILD/variants/$VARIANT
 
-# The base: Debian's packaged 6.12.y source. The git tree and the kernel
+# The base: Debian's packaged source. The git tree and the kernel
 # objects live in the cache, at a fixed path, so that a fresh clone of
-# the repo rebuilds incrementally; build/linux points at the tree.
-BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
-TREE=$CACHE/tree		# the tree and its stamps
+# the repo rebuilds incrementally; build/linux (build/<base>/linux)
+# points at the tree.
 KSRC=$TREE/linux		# git tree: base, new files, patches
 KBASE=$TREE/linux-base		# worktree of the base alone
-KOUT=$CACHE/kbuild/$VARIANT	# kernel objects (O=)
 CROSS=arm-linux-gnueabihf-
 JOBS=${JOBS:-$(nproc)}
 
-# Directories of the repo that hold whole new kernel files at their
+# Directories of $KROOT that hold whole new kernel files at their
 # kernel path.
 NEW_FILE_DIRS="Documentation drivers include"
 
@@ -58,18 +76,22 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
 }
 
-# DEFCONFIG and FRAGMENTS: the config fragments of $VARIANT, merged in
-# this order over DEFCONFIG; STOCK_DTBS: the tree's own device trees
-# the tests boot.
+# DEFCONFIG and FRAGMENTS: the config fragments of $VARIANT on $BASE,
+# merged in this order over DEFCONFIG; STOCK_DTBS: the tree's own device
+# trees the tests boot.
 set_fragments() {
-	local c=$REPO/configs
+	local c=$REPO/configs own=()
 	DEFCONFIG=vexpress_defconfig
 	STOCK_DTBS="vexpress-v2p-ca15-tc1.dtb"
+	# What a base needs beyond the shared fragments (7.2: the CMA heap
+	# as a module, as mainline builds it).
+	[ -f "$c/base-$BASE.config" ] && own=("$c/base-$BASE.config")
 	case $VARIANT in
-	patched | base) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config") ;;
-	no-cma-heap) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config" "$c/no-cma-heap.config") ;;
-	release) FRAGMENTS=("$c/vexpress-heaps.config") ;;
+	patched | base) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config" ${own[@]+"${own[@]}"}) ;;
+	no-cma-heap) FRAGMENTS=("$c/vexpress-heaps.config" "$c/checkers.config" ${own[@]+"${own[@]}"} "$c/no-cma-heap.config") ;;
+	release) FRAGMENTS=("$c/vexpress-heaps.config" ${own[@]+"${own[@]}"}) ;;
 	versatile)
+		[ "$BASE" = 6.12 ] || die "the versatile variant is built on 6.12 only"
 		DEFCONFIG=versatile_defconfig
 		STOCK_DTBS="versatile-pb.dtb"
 		FRAGMENTS=("$c/versatile-pl110.config") ;;
