@@ -63,10 +63,10 @@ export KBUILD_BUILD_USER=pl111-heaps KBUILD_BUILD_HOST=build
 log() { printf '>>> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Hash of the content of the given files and directories, in sorted
-# path order, for cache keys and stamps.
+# Hash of the content of the given files and directories, relative to
+# the current directory, in sorted path order, for cache keys and stamps.
 content_hash() {
-	(cd "$REPO" && find "$@" -type f 2>/dev/null | LC_ALL=C sort |
+	(find "$@" -type f 2>/dev/null | LC_ALL=C sort |
 		while read -r f; do printf '%s\n' "$f"; cat "$f"; done) |
 		sha256sum | cut -c1-16
 }
