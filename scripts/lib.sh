@@ -17,6 +17,7 @@ case " $BASES " in
 *) printf 'error: unknown BASE %s: one of %s\n' "$BASE" "$BASES" >&2; exit 1 ;;
 esac
 KROOT=$REPO/kernel/$BASE	# patches/ and new files at their kernel path
+COMMON=$REPO/kernel/common	# new files that are the same in every base
 # shellcheck source=../kernel/6.12/source.conf
 . "$KROOT/source.conf"
 
@@ -47,8 +48,8 @@ KBASE=$TREE/linux-base		# worktree of the base alone
 CROSS=arm-linux-gnueabihf-
 JOBS=${JOBS:-$(nproc)}
 
-# Directories of $KROOT that hold whole new kernel files at their
-# kernel path.
+# Directories of $KROOT and $COMMON that hold whole new kernel files at
+# their kernel path. A base's own copy of a file wins over the common one.
 NEW_FILE_DIRS="Documentation drivers include"
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -69,6 +70,11 @@ content_hash() {
 	(find "$@" -type f 2>/dev/null | LC_ALL=C sort |
 		while read -r f; do printf '%s\n' "$f"; cat "$f"; done) |
 		sha256sum | cut -c1-16
+}
+
+# The repo's copy of new kernel file F of $BASE: its own, else the common one.
+new_file() {	# F
+	if [ -f "$KROOT/$1" ]; then echo "$KROOT/$1"; else echo "$COMMON/$1"; fi
 }
 
 kmake() {
