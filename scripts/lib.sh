@@ -66,8 +66,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Hash of the content of the given files and directories, relative to
 # the current directory, in sorted path order, for cache keys and stamps.
-content_hash() {
-	(find "$@" -type f 2>/dev/null | LC_ALL=C sort |
+content_hash() {	# PATH... (missing ones count as empty)
+	({ find "$@" -type f 2>/dev/null || true; } | LC_ALL=C sort |
 		while read -r f; do printf '%s\n' "$f"; cat "$f"; done) |
 		sha256sum | cut -c1-16
 }

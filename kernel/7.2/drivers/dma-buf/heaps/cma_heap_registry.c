@@ -313,4 +313,4 @@ int cma_heap_dev_add(struct device *dev)
 	of_node_put(np);
 	return -ENODEV;
 }
-EXPORT_SYMBOL_GPL(cma_heap_dev_add);
+EXPORT_SYMBOL_NS_GPL(cma_heap_dev_add, "DMA_BUF_HEAP");

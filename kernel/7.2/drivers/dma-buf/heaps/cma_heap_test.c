@@ -353,4 +353,5 @@ kunit_test_suites(&cma_heap_registry_suite, &cma_heap_api_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the links to CMA dma-buf heaps");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("DMA_BUF_HEAP");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
