@@ -81,6 +81,15 @@ void heap_region(const char *heap, char *region, size_t len)
 {
 	size_t n = strlen(heap);
 
+	/*
+	 * Mainline (6.19+) also names the default area's heap
+	 * default_cma_region, while the area keeps its own name: "reserved"
+	 * when its size comes from the command line or the configuration.
+	 */
+	if (!strcmp(heap, "default_cma_region")) {
+		snprintf(region, len, "reserved");
+		return;
+	}
 	if (heap_is_wc(heap))
 		n -= strlen(WC_SUFFIX);
 	snprintf(region, len, "%.*s", (int)n, heap);
