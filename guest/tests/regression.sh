@@ -7,7 +7,13 @@
 . /opt/pl111-heaps/bin/tap.sh
 
 card=$(drm_card_of drm-clcd-pl111)
-tap_check "drmdevice lists the DRM devices" sh -c 'drmdevice > /out/drmdevice.log 2>&1'
+if [ "$KBASE" = 6.12 ]; then
+	tap_check "drmdevice lists the DRM devices" sh -c 'drmdevice > /out/drmdevice.log 2>&1'
+else
+	# vgem sits on the faux bus since 6.15 and pl111 on amba: bookworm's
+	# libdrm (2.4.114) knows neither, and drmGetDevices2() finds nothing.
+	tap_skip "drmdevice lists the DRM devices" "bookworm's libdrm does not know 7.2's faux bus"
+fi
 tap_check "modeprint reads pl111's modes" sh -c 'modeprint pl111 > /out/modeprint.log 2>&1'
 tap_check "proptest lists pl111's properties" sh -c 'proptest -M pl111 > /out/proptest.log 2>&1'
 tap_check "modetest lists pl111's connectors" sh -c 'modetest -M pl111 -c | grep -q connected'
