@@ -11,7 +11,8 @@ CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
 # files under kernel/<base>/ and its own source package, recorded in
 # kernel/<base>/source.conf.
 BASE=${BASE:-6.12}
-BASES="6.12 7.2"
+# Every folder of kernel/ with a source.conf is a base.
+BASES=$(for c in "$REPO"/kernel/*/source.conf; do basename "$(dirname "$c")"; done | sort -V | tr '\n' ' ')
 case " $BASES " in
 *" $BASE "*) ;;
 *) printf 'error: unknown BASE %s: one of %s\n' "$BASE" "$BASES" >&2; exit 1 ;;
