@@ -11,7 +11,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run check check-variants regression-base build deps kernel tree guest rootfs export-patches reset-tree series series-check bench clean
+.PHONY: run check stress check-variants regression-base build deps kernel tree guest rootfs export-patches reset-tree series series-check bench clean
 
 deps:
 	scripts/install-deps
@@ -34,6 +34,13 @@ run: build
 
 check: deps
 	tests/run-all $(STAGES)
+
+# The random stress of every heap and the display, from two processes,
+# for SECONDS on each base in BASES (make check runs it for 60); SEED
+# replays a run's sequence of operations.
+SECONDS ?= 600
+stress: deps
+	STRESS_SECONDS=$(SECONDS) STRESS_SEED=$(SEED) tests/run-all stress
 
 # Slower checks, not in 'make check': the series with the CMA heap
 # configured out (the stubs), and the regression suite's results on the
