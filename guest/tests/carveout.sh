@@ -20,6 +20,9 @@ echo 0 > /sys/module/drm/parameters/debug
 HEAP=$HEAP suite "wc-mapping $HEAP" heap-wc-mapping
 HEAP=$HEAP suite "bad-input $HEAP" heap-bad-input
 HEAP=$HEAP suite "unbound $HEAP" heap-unbound
+# The reserve of an 8 MiB pool is 2 MiB: enough for the console after a
+# rebind, not for a new 1024x768 XRGB8888 frame beside it.
+suite pl111-reserve pl111-reserve -t a_drained_pool_lets_the_display_bind_again
 
 # The console's buffer comes from the same pool, which the tests took to
 # ENOMEM: it must still show (judged on the host).

@@ -3,8 +3,52 @@
 # DRM driver debug category on so that refusals are logged.
 . /opt/pl111-heaps/bin/tap.sh
 
+DEV=10020000.clcd
+DRV=/sys/bus/amba/drivers/drm-clcd-pl111
+
+node_access() {	# OWNER:GROUP:MODE of a heap's node
+	stat -c %U:%G:%a "/dev/dma_heap/$1"
+}
+nodes_have() {	# ACCESS HEAP...: each heap's node has ACCESS
+	want=$1
+	shift
+	for h in "$@"; do
+		[ "$(node_access "$h")" = "$want" ] || return 1
+	done
+}
+
+# Access (udev/60-display-heaps.rules): the display's heaps are group
+# video's, found through the display's links; every other heap stays
+# root's, and an unprivileged member of video is refused it.
+for h in $(ls /dev/dma_heap); do
+	if [ -e /sys/bus/amba/devices/$DEV/dma_heap/$h ]; then
+		tap_check "$h, the display's, is read-write for group video ($(node_access "$h"))" \
+			test "$(node_access "$h")" = root:video:660
+		tap_check "an unprivileged member of video opens $h" \
+			as-video-user sh -c ": < /dev/dma_heap/$h"
+	else
+		tap_check "$h, not the display's, stays root's ($(node_access "$h"))" \
+			test "$(node_access "$h")" = root:root:600
+		tap_check "an unprivileged member of video is refused $h with EACCES" \
+			sh -c "as-video-user sh -c ': < /dev/dma_heap/$h' 2>&1 |
+				grep -q 'Permission denied'"
+	fi
+done
+heaps=$(ls /sys/bus/amba/devices/$DEV/dma_heap)
+echo $DEV > $DRV/unbind
+udevadm settle
+# shellcheck disable=SC2086
+tap_check "after unbind the display's heaps are root's again" nodes_have root:root:600 $heaps
+echo $DEV > $DRV/bind
+udevadm settle
+# shellcheck disable=SC2086
+tap_check "after rebind they are group video's again" nodes_have root:video:660 $heaps
+
+# The display tests that need no privilege run as that user.
+suite "pl111-modes (unprivileged)" as-video-user pl111-modes
+
 echo 0x02 > /sys/module/drm/parameters/debug
 suite pl111-import pl111-import
-suite pl111-modes pl111-modes
 suite pl111-fb-bad-input pl111-fb-bad-input
+suite pl111-reserve pl111-reserve
 echo 0 > /sys/module/drm/parameters/debug

@@ -1,5 +1,6 @@
 #!/bin/sh
-# The kiosk on this board: the path it takes, and its frames on screen.
+# The kiosk on this board, run as an unprivileged member of group video
+# (as-video-user): the path it takes, and its frames on screen.
 # usage: kiosk.sh [zero-copy|copy], the path the kiosk must take: with
 # the board's pool it must draw in the pool's write-combined heap; on a
 # board without one it must fall back to dumb buffers and say so.
@@ -10,11 +11,11 @@ case ${1:-zero-copy} in
 zero-copy) want="zero-copy from heap clcd-pool-uncached (write-combined)" ;;
 *) want=$1 ;;
 esac
-kiosk -i $img -n 60 -x 'vexpress-screenshot kiosk-xrgb8888' > /out/kiosk.log 2>&1
+as-video-user kiosk -i $img -n 60 -x 'vexpress-screenshot kiosk-xrgb8888' > /out/kiosk.log 2>&1
 tap_result $? "kiosk shows 60 XRGB8888 frames"
 cat /out/kiosk.log
 tap_check "kiosk takes the $want path" grep -q "path: $want" /out/kiosk.log
-kiosk -i $img -n 60 -f RGB565 -b 2 -x 'vexpress-screenshot kiosk-rgb565' > /out/kiosk565.log 2>&1
+as-video-user kiosk -i $img -n 60 -f RGB565 -b 2 -x 'vexpress-screenshot kiosk-rgb565' > /out/kiosk565.log 2>&1
 tap_result $? "kiosk shows 60 RGB565 frames from 2 buffers"
 cat /out/kiosk565.log
 kiosk -i /nonexistent.ppm -n 1 > /out/kiosk-bad.log 2>&1

@@ -12,6 +12,7 @@
  * being refused outright.
  */
 
+#include <linux/completion.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-buf/heaps/cma.h>
 #include <linux/dma-buf/heaps/dev_wc.h>
@@ -95,8 +96,10 @@ void pl111_pool_publish(struct drm_device *drm)
 	struct reserved_mem *rmem = pl111_pool_region(drm->dev);
 	int cached, wc;
 
-	if (!rmem)
+	if (!rmem) {
+		complete_all(&priv->pool_decided);
 		return;
+	}
 
 	wc = dev_wc_heap_add(drm->dev);
 	if (!wc)
@@ -114,12 +117,13 @@ void pl111_pool_publish(struct drm_device *drm)
 
 	if (wc && cached) {
 		drm_info(drm, "%s is not shared: imports are refused\n", rmem->name);
-		return;
+	} else {
+		if (!pl111_pool_window(drm->dev, rmem, &priv->pool_start))
+			priv->pool_size = rmem->size;
+		priv->pool_shared = true;
 	}
-	if (!pl111_pool_window(drm->dev, rmem, &priv->pool_start))
-		priv->pool_size = rmem->size;
-	/* Imports may already be under way: the window first. */
-	smp_store_release(&priv->pool_shared, true);
+	/* Imports that came since registration wait for this. */
+	complete_all(&priv->pool_decided);
 }
 
 /* Why a contiguous dma-buf at START of SIZE bytes cannot be scanned out. */
@@ -151,8 +155,11 @@ static const char *pl111_pool_misfit(struct pl111_drm_dev_private *priv,
  * buffers of its write-combined heap, and those that are one contiguous
  * range wholly inside the pool, and uses them in place.
  *
+ * Context: process context. Between the device's registration and the
+ * publication of its pool, waits for the publication.
  * Return: the GEM object, or ERR_PTR(-EINVAL) for a buffer the CLCD
- * cannot scan out (logged, rate-limited, with the reason).
+ * cannot scan out (logged, rate-limited, with the reason), or
+ * ERR_PTR(-ERESTARTSYS) if a signal came while waiting.
  */
 struct drm_gem_object *
 pl111_gem_import_sg_table(struct drm_device *drm,
@@ -163,11 +170,22 @@ pl111_gem_import_sg_table(struct drm_device *drm,
 	struct dma_buf *dmabuf = attach->dmabuf;
 	const char *misfit = NULL;
 
-	if (!priv->use_device_memory || dev_wc_heap_owns(drm->dev, dmabuf))
+	if (!priv->use_device_memory)
+		goto import;
+	/*
+	 * The device is registered before its pool is published, so that
+	 * a probe that fails publishes nothing: an import in between waits
+	 * for the pool's fate, instead of being refused for a pool that is
+	 * about to be shared (a process may hold buffers of the pool's
+	 * heaps across an unbind and import them as soon as the card is
+	 * back).
+	 */
+	if (wait_for_completion_interruptible(&priv->pool_decided))
+		return ERR_PTR(-ERESTARTSYS);
+	if (dev_wc_heap_owns(drm->dev, dmabuf))
 		goto import;
 
-	/* Pairs with pl111_pool_publish(): the window is set if shared. */
-	if (!smp_load_acquire(&priv->pool_shared))
+	if (!priv->pool_shared)
 		misfit = "cannot be checked against a pool that is not shared";
 	else if (drm_prime_get_contiguous_size(sgt) < dmabuf->size)
 		misfit = "is not contiguous";
