@@ -28,7 +28,8 @@
 
 #include "pl111_drm.h"
 
-static struct reserved_mem *pl111_pool_region(struct device *dev)
+/* The reserved-memory region the CLCD's memory-region names, or NULL */
+struct reserved_mem *pl111_pool_region(struct device *dev)
 {
 	struct device_node *np = of_parse_phandle(dev->of_node, "memory-region", 0);
 	struct reserved_mem *rmem = np ? of_reserved_mem_lookup(np) : NULL;
@@ -51,8 +52,8 @@ static struct reserved_mem *pl111_pool_region(struct device *dev)
  * long as dma-direct does not bounce it: a CLCD given a pool it cannot
  * address has no display at all.
  */
-static int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
-			     dma_addr_t *start)
+int pl111_pool_window(struct device *dev, struct reserved_mem *rmem,
+		      dma_addr_t *start)
 {
 	const unsigned long attrs = DMA_ATTR_SKIP_CPU_SYNC;
 	dma_addr_t addr;
@@ -155,11 +156,8 @@ static const char *pl111_pool_misfit(struct pl111_drm_dev_private *priv,
  * buffers of its write-combined heap, and those that are one contiguous
  * range wholly inside the pool, and uses them in place.
  *
- * Context: process context. Between the device's registration and the
- * publication of its pool, waits for the publication.
  * Return: the GEM object, or ERR_PTR(-EINVAL) for a buffer the CLCD
- * cannot scan out (logged, rate-limited, with the reason), or
- * ERR_PTR(-ERESTARTSYS) if a signal came while waiting.
+ * cannot scan out (logged, rate-limited, with the reason).
  */
 struct drm_gem_object *
 pl111_gem_import_sg_table(struct drm_device *drm,
@@ -170,19 +168,7 @@ pl111_gem_import_sg_table(struct drm_device *drm,
 	struct dma_buf *dmabuf = attach->dmabuf;
 	const char *misfit = NULL;
 
-	if (!priv->use_device_memory)
-		goto import;
-	/*
-	 * The device is registered before its pool is published, so that
-	 * a probe that fails publishes nothing: an import in between waits
-	 * for the pool's fate, instead of being refused for a pool that is
-	 * about to be shared (a process may hold buffers of the pool's
-	 * heaps across an unbind and import them as soon as the card is
-	 * back).
-	 */
-	if (wait_for_completion_interruptible(&priv->pool_decided))
-		return ERR_PTR(-ERESTARTSYS);
-	if (dev_wc_heap_owns(drm->dev, dmabuf))
+	if (!priv->use_device_memory || dev_wc_heap_owns(drm->dev, dmabuf))
 		goto import;
 
 	if (!priv->pool_shared)
@@ -201,4 +187,36 @@ pl111_gem_import_sg_table(struct drm_device *drm,
 	}
 import:
 	return drm_gem_dma_prime_import_sg_table(drm, attach, sgt);
+}
+
+/**
+ * pl111_gem_prime_import() - import a dma-buf once the pool's fate is known
+ * @drm: the CLCD
+ * @dmabuf: the dma-buf
+ *
+ * The device is registered before its pool is published, so that a
+ * probe that fails publishes nothing. An import in between waits for
+ * the publication instead of being refused for a pool that is about to
+ * be shared: a process may hold buffers of the pool's heaps across an
+ * unbind and import them as soon as the card is back, and the pool's
+ * write-combined heap accepts attachments only once it is published.
+ * Other GEM handle calls on the device wait with it, for as long as the
+ * publication takes.
+ *
+ * Context: process context, may sleep.
+ * Return: the GEM object, or an ERR_PTR(): -ERESTARTSYS if a signal came
+ * while waiting, else what drm_gem_prime_import() returns.
+ */
+struct drm_gem_object *pl111_gem_prime_import(struct drm_device *drm,
+					      struct dma_buf *dmabuf)
+{
+	struct pl111_drm_dev_private *priv = drm->dev_private;
+	int ret;
+
+	if (priv->use_device_memory) {
+		ret = wait_for_completion_interruptible(&priv->pool_decided);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	return drm_gem_prime_import(drm, dmabuf);
 }

@@ -10,6 +10,8 @@
  * its largest mode out of the pool, and a dumb buffer that the pool
  * itself cannot give is carved out of them instead. A small pool gives
  * a quarter of itself at most: the heaps are what it is shared for.
+ * Only the fbdev console and the DRM master may carve from it: any
+ * process that can open the card can create dumb buffers.
  *
  * The reserve is kept while the driver is loaded, across unbinds: a
  * heap user must not be able to take it in the window between an
@@ -17,15 +19,22 @@
  * binding (a process can hold a dumb buffer across an unbind). No GEM
  * object outlives the module: open files and exported dma-bufs both
  * hold it.
+ *
+ * Not behind an IOMMU: there the DMA API maps a sub-range of one
+ * allocation as if it were the allocation's start.
  */
 
 #include <linux/dma-mapping.h>
 #include <linux/genalloc.h>
+#include <linux/iommu.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
+#include <linux/of.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/slab.h>
 
+#include <drm/drm_auth.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_dma_helper.h>
@@ -64,18 +73,46 @@ static struct pl111_reserve *pl111_reserve_find(struct device *dev)
 	return NULL;
 }
 
-static struct pl111_reserve *pl111_reserve_create(struct device *dev, size_t size)
+/* A no-map pool hands out powers of two (the per-device coherent pool) */
+static bool pl111_pool_is_no_map(struct device *dev)
+{
+	struct device_node *np = of_parse_phandle(dev->of_node, "memory-region", 0);
+	bool no_map = of_property_read_bool(np, "no-map");
+
+	of_node_put(np);
+	return no_map;
+}
+
+/*
+ * The reserve, allocated from RMEM through the device's DMA API: an
+ * ERR_PTR() of -ENOSPC when the pool has no such free range, -ERANGE
+ * when the DMA API gave memory outside the pool (dma-direct falls back
+ * to the page allocator when a CMA area is full), or -ENOMEM.
+ */
+static struct pl111_reserve *pl111_reserve_create(struct device *dev,
+						  struct reserved_mem *rmem,
+						  size_t size)
 {
 	struct pl111_reserve *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	dma_addr_t start;
+	int ret = -ENOMEM;
 
 	if (!r)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	r->pool = gen_pool_create(PAGE_SHIFT, dev_to_node(dev));
 	if (!r->pool)
 		goto err_free;
 	r->vaddr = dma_alloc_wc(dev, size, &r->dma_addr, GFP_KERNEL | __GFP_NOWARN);
-	if (!r->vaddr)
+	if (!r->vaddr) {
+		ret = -ENOSPC;
 		goto err_pool;
+	}
+	/* A no-map pool outside RAM has no window, and no fallback */
+	if (!pl111_pool_window(dev, rmem, &start) &&
+	    (r->dma_addr < start || r->dma_addr - start > rmem->size - size)) {
+		ret = -ERANGE;
+		goto err_dma;
+	}
 	if (gen_pool_add_virt(r->pool, (unsigned long)r->vaddr, r->dma_addr, size,
 			      dev_to_node(dev)))
 		goto err_dma;
@@ -89,7 +126,7 @@ err_pool:
 	gen_pool_destroy(r->pool);
 err_free:
 	kfree(r);
-	return NULL;
+	return ERR_PTR(ret);
 }
 
 /**
@@ -100,18 +137,22 @@ err_free:
  * At the first probe of a device with a pool of its own, takes two
  * frames of the largest mode (at 32 bits per pixel, and never more than
  * a quarter of the pool) out of it; later probes find the reserve taken.
- * A pool too full to give it leaves the display without one, which is
+ * A pool too full to give it (heap users may drain a CMA pool before a
+ * modular pl111 probes) leaves the display without one, which is
  * logged; the next probe tries again.
  */
 void pl111_reserve_init(struct drm_device *drm)
 {
 	struct pl111_drm_dev_private *priv = drm->dev_private;
 	const struct drm_mode_config *mc = &drm->mode_config;
+	struct pl111_reserve *r;
 	struct reserved_mem *rmem;
-	struct device_node *np;
 	size_t size;
 
-	if (!priv->use_device_memory)
+	if (!priv->use_device_memory || device_iommu_mapped(drm->dev))
+		return;
+	rmem = pl111_pool_region(drm->dev);
+	if (!rmem)
 		return;
 
 	mutex_lock(&pl111_reserves_lock);
@@ -119,21 +160,20 @@ void pl111_reserve_init(struct drm_device *drm)
 	if (priv->reserve)
 		goto out;
 
-	np = of_parse_phandle(drm->dev->of_node, "memory-region", 0);
-	rmem = np ? of_reserved_mem_lookup(np) : NULL;
-	of_node_put(np);
-	if (!rmem)
-		goto out;
-	size = PL111_RESERVE_FRAMES * PAGE_ALIGN(mc->max_width * mc->max_height * 4);
+	size = PL111_RESERVE_FRAMES *
+	       PAGE_ALIGN((size_t)mc->max_width * mc->max_height * 4);
 	size = min_t(size_t, size, PAGE_ALIGN(rmem->size / 4));
+	if (pl111_pool_is_no_map(drm->dev))
+		size = rounddown_pow_of_two(size);
 
-	priv->reserve = pl111_reserve_create(drm->dev, size);
-	if (!priv->reserve) {
-		drm_warn(drm, "%s: cannot keep %zu KiB for the display's own framebuffers: the pool is too full\n",
-			 rmem->name, size / SZ_1K);
+	r = pl111_reserve_create(drm->dev, rmem, size);
+	if (IS_ERR(r)) {
+		drm_warn(drm, "%s: cannot keep %zu KiB for the display's own framebuffers: %pe\n",
+			 rmem->name, size / SZ_1K, r);
 		goto out;
 	}
-	list_add_tail(&priv->reserve->node, &pl111_reserves);
+	priv->reserve = r;
+	list_add_tail(&r->node, &pl111_reserves);
 	drm_info(drm, "%s: %zu KiB kept for the display's own framebuffers, out of reach of its heaps\n",
 		 rmem->name, size / SZ_1K);
 out:
@@ -153,6 +193,9 @@ void pl111_reserve_release_all(void)
 	mutex_lock(&pl111_reserves_lock);
 	list_for_each_entry_safe(r, tmp, &pl111_reserves, node) {
 		list_del(&r->node);
+		/* A buffer still carved out of it: leak rather than crash */
+		if (WARN_ON(gen_pool_avail(r->pool) != gen_pool_size(r->pool)))
+			continue;
 		gen_pool_destroy(r->pool);
 		dma_free_wc(r->dev, r->size, r->vaddr, r->dma_addr);
 		put_device(r->dev);
@@ -181,8 +224,7 @@ static const struct drm_gem_object_funcs pl111_reserve_gem_funcs = {
 	.vm_ops = &drm_gem_dma_vm_ops,
 };
 
-static struct drm_gem_object *pl111_reserve_gem_create(struct drm_device *drm,
-							size_t size)
+static struct drm_gem_object *pl111_reserve_gem_create(struct drm_device *drm, size_t size)
 {
 	struct pl111_drm_dev_private *priv = drm->dev_private;
 	struct pl111_reserve_gem *obj;
@@ -220,8 +262,11 @@ static struct drm_gem_object *pl111_reserve_gem_create(struct drm_device *drm,
  * @drm: the CLCD
  * @args: the request, as drm_gem_dma_dumb_create() takes it
  *
- * Return: 0, or a negative errno: -ENOMEM once neither the pool nor
- * the reserve has room.
+ * The reserve serves the fbdev console (an in-kernel client, which has
+ * no file) and the DRM master only.
+ *
+ * Return: 0, or a negative errno: -ENOMEM once neither the pool nor,
+ * for those two, the reserve has room.
  */
 int pl111_dumb_create(struct drm_file *file, struct drm_device *drm,
 		      struct drm_mode_create_dumb *args)
@@ -231,8 +276,11 @@ int pl111_dumb_create(struct drm_file *file, struct drm_device *drm,
 	int ret;
 
 	ret = drm_gem_dma_dumb_create(file, drm, args);
+	if (ret != -ENOMEM || !priv->reserve ||
+	    (file->filp && !drm_is_current_master(file)))
+		return ret;
 	/* It has set args->pitch and args->size before allocating */
-	if (ret != -ENOMEM || !priv->reserve)
+	if (WARN_ON_ONCE(!args->size))
 		return ret;
 
 	gem = pl111_reserve_gem_create(drm, args->size);
