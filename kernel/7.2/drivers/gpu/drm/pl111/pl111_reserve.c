@@ -21,7 +21,9 @@
  * hold it.
  *
  * Not behind an IOMMU: there the DMA API maps a sub-range of one
- * allocation as if it were the allocation's start.
+ * allocation as if it were the allocation's start. With
+ * CONFIG_DMA_API_DEBUG an unbind reports the reserve as a DMA
+ * allocation still pending: it is, on purpose.
  */
 
 #include <linux/dma-mapping.h>
@@ -30,7 +32,6 @@
 #include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
-#include <linux/of.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/slab.h>
 
@@ -71,16 +72,6 @@ static struct pl111_reserve *pl111_reserve_find(struct device *dev)
 		if (r->dev == dev)
 			return r;
 	return NULL;
-}
-
-/* A no-map pool hands out powers of two (the per-device coherent pool) */
-static bool pl111_pool_is_no_map(struct device *dev)
-{
-	struct device_node *np = of_parse_phandle(dev->of_node, "memory-region", 0);
-	bool no_map = of_property_read_bool(np, "no-map");
-
-	of_node_put(np);
-	return no_map;
 }
 
 /*
@@ -147,7 +138,7 @@ void pl111_reserve_init(struct drm_device *drm)
 	const struct drm_mode_config *mc = &drm->mode_config;
 	struct pl111_reserve *r;
 	struct reserved_mem *rmem;
-	size_t size;
+	size_t size, cap;
 
 	if (!priv->use_device_memory || device_iommu_mapped(drm->dev))
 		return;
@@ -162,9 +153,14 @@ void pl111_reserve_init(struct drm_device *drm)
 
 	size = PL111_RESERVE_FRAMES *
 	       PAGE_ALIGN((size_t)mc->max_width * mc->max_height * 4);
-	size = min_t(size_t, size, PAGE_ALIGN(rmem->size / 4));
-	if (pl111_pool_is_no_map(drm->dev))
-		size = rounddown_pow_of_two(size);
+	cap = PAGE_ALIGN(rmem->size / 4);
+	size = min(size, cap);
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	/* A per-device coherent pool hands out powers of two: ask for one */
+	if (drm->dev->dma_mem)
+		size = min_t(size_t, roundup_pow_of_two(size),
+			     rounddown_pow_of_two(cap));
+#endif
 
 	r = pl111_reserve_create(drm->dev, rmem, size);
 	if (IS_ERR(r)) {
