@@ -428,6 +428,47 @@ static struct buf *full_frame(struct worker *w)
 	return NULL;
 }
 
+/*
+ * A new frame of the whole mode in a display heap, imported and with a
+ * framebuffer, for show() to use when the random mix left none: NULL
+ * if a slot, the pool or the display is missing right now. (Each of
+ * these steps is checked on its own by the operations above.)
+ */
+static struct buf *new_full_frame(struct worker *w)
+{
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	struct buf *b = pick(w, 0);
+	const struct heap *h = &heaps[rnd(w, nheaps)];
+	int tries;
+
+	for (tries = 0; !h->display && tries < 4 * nheaps; tries++)
+		h = &heaps[rnd(w, nheaps)];
+	if (!b || !h->display)
+		return NULL;
+	*b = (struct buf){ .fd = heap_alloc(h->fd, frame_size(w)),
+			   .size = frame_size(w), .heap = h };
+	if (b->fd < 0) {
+		b->fd = -1;
+		return NULL;
+	}
+	if (drmPrimeFDToHandle(w->drm, b->fd, &b->handle))
+		goto fail;
+	b->width = w->out.mode.hdisplay;
+	b->height = w->out.mode.vdisplay;
+	handles[0] = b->handle;
+	pitches[0] = b->width * 4;
+	if (drmModeAddFB2(w->drm, b->width, b->height, DRM_FORMAT_XRGB8888, handles,
+			  pitches, offsets, &b->fb_id, 0))
+		goto fail;
+	return b;
+fail:
+	b->fb_id = 0;
+	drop_handle(w, b);
+	close(b->fd);
+	b->fd = -1;
+	return NULL;
+}
+
 /* Show a full frame as DRM master: a modeset commit or a page flip. */
 static enum outcome show(struct worker *w, int flip)
 {
@@ -437,6 +478,8 @@ static enum outcome show(struct worker *w, int flip)
 	if (display(w) < 0 || !w->have_output)
 		return REFUSED;
 	b = full_frame(w);
+	if (!b)
+		b = new_full_frame(w);
 	if (!b)
 		return REFUSED;
 	if (drmSetMaster(w->drm))
