@@ -110,20 +110,6 @@ static void hog_stop(struct hog *h)
 	h->pid = 0;
 }
 
-/* Fill an XRGB8888 dumb buffer with SEED's pattern. */
-static void paint(struct heap_fb *fb, unsigned int seed)
-{
-	uint32_t x, y;
-	uint8_t c[3];
-
-	for (y = 0; y < fb->height; y++)
-		for (x = 0; x < fb->width; x++) {
-			pattern_rgb(seed, x, y, fb->width, fb->height, c);
-			((uint32_t *)((uint8_t *)fb->map + (size_t)y * fb->stride))[x] =
-				c[0] << 16 | c[1] << 8 | c[2];
-		}
-}
-
 /* The console is registered as fb0 by pl111 within a few seconds. */
 static int console_is_back(void)
 {
@@ -187,7 +173,7 @@ TEST_F(reserve, a_drained_pool_keeps_the_screen_and_the_mode)
 	struct screen shot;
 
 	ASSERT_EQ(0, dumb_fb_create(&first, &self->out, DRM_FORMAT_XRGB8888));
-	paint(&first, 3);
+	heap_fb_fill(&first, 3);
 	ASSERT_EQ(0, output_show(&self->out, first.fb_id, 0));
 
 	ASSERT_EQ(0, hog_start(&self->hog, self->dev));
@@ -204,7 +190,7 @@ TEST_F(reserve, a_drained_pool_keeps_the_screen_and_the_mode)
 
 	/* The mode set again, on a new framebuffer from the reserve */
 	ASSERT_EQ(0, dumb_fb_create(&second, &self->out, DRM_FORMAT_XRGB8888));
-	paint(&second, 4);
+	heap_fb_fill(&second, 4);
 	EXPECT_EQ(0, output_show(&self->out, second.fb_id, 0));
 	ASSERT_EQ(0, screen_grab(&shot, "drained-new-frame"));
 	EXPECT_EQ(0, screen_mismatches(&shot, 4, w, h, 8)) TH_LOG("the new frame is not shown");

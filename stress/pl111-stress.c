@@ -305,6 +305,7 @@ static enum outcome op_map_sync(struct worker *w)
 	struct buf *b = pick(w, 1);
 	uint32_t *p, stamp = rand_r(&w->rng);
 	size_t last;
+	int err;
 
 	if (!b)
 		return REFUSED;
@@ -327,9 +328,9 @@ static enum outcome op_map_sync(struct worker *w)
 	munmap(p, b->size);
 	return DONE;
 fail:
-	sync.flags = errno;
+	err = errno;
 	munmap(p, b->size);
-	errno = sync.flags;
+	errno = err;
 	return FAILED;
 }
 

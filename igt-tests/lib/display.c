@@ -104,14 +104,11 @@ void pattern_rgb(unsigned int seed, uint32_t x, uint32_t y, uint32_t w,
 	memcpy(rgb, palette[(band + seed) % 8], 3);
 }
 
-int heap_fb_paint(struct heap_fb *fb, unsigned int seed)
+void heap_fb_fill(struct heap_fb *fb, unsigned int seed)
 {
-	struct dma_buf_sync sync = { DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE };
 	uint32_t x, y;
 	uint8_t c[3];
 
-	if (ioctl(fb->dmabuf, DMA_BUF_IOCTL_SYNC, &sync))
-		return -errno;
 	for (y = 0; y < fb->height; y++) {
 		uint8_t *row = (uint8_t *)fb->map + (size_t)y * fb->stride;
 
@@ -124,6 +121,15 @@ int heap_fb_paint(struct heap_fb *fb, unsigned int seed)
 				((uint32_t *)row)[x] = c[0] << 16 | c[1] << 8 | c[2];
 		}
 	}
+}
+
+int heap_fb_paint(struct heap_fb *fb, unsigned int seed)
+{
+	struct dma_buf_sync sync = { DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE };
+
+	if (ioctl(fb->dmabuf, DMA_BUF_IOCTL_SYNC, &sync))
+		return -errno;
+	heap_fb_fill(fb, seed);
 	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE;
 	return ioctl(fb->dmabuf, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
 }

@@ -29,9 +29,11 @@ long cma_used_pages(const char *heap);
 /* Number of dma-bufs alive in the system. */
 int dmabuf_count(void);
 
-/* Fill with a pattern of bands of SEED's colours, between SYNC ioctls. */
+/* Fill the mapping with a pattern of bands of SEED's colours. */
+void heap_fb_fill(struct heap_fb *fb, unsigned int seed);
+/* The same, between SYNC ioctls on the buffer's dma-buf. */
 int heap_fb_paint(struct heap_fb *fb, unsigned int seed);
-/* The 8-bit RGB colour heap_fb_paint() puts at (x, y) of a WxH frame. */
+/* The 8-bit RGB colour heap_fb_fill() puts at (x, y) of a WxH frame. */
 void pattern_rgb(unsigned int seed, uint32_t x, uint32_t y, uint32_t w,
 		 uint32_t h, uint8_t rgb[3]);
 
