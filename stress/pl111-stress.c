@@ -371,9 +371,23 @@ static enum outcome op_close_handle(struct worker *w)
 	return DONE;
 }
 
+/* An XRGB8888 framebuffer of WIDTH x HEIGHT on B's handle: 0, or -1 with errno. */
+static int add_fb(struct worker *w, struct buf *b, uint32_t width, uint32_t height)
+{
+	uint32_t handles[4] = { b->handle }, pitches[4] = { width * 4 }, offsets[4] = { 0 };
+
+	if (drmModeAddFB2(w->drm, width, height, DRM_FORMAT_XRGB8888, handles,
+			  pitches, offsets, &b->fb_id, 0)) {
+		b->fb_id = 0;
+		return -1;
+	}
+	b->width = width;
+	b->height = height;
+	return 0;
+}
+
 static enum outcome op_addfb(struct worker *w)
 {
-	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
 	struct buf *b = pick(w, 1);
 	uint32_t width, height;
 
@@ -390,16 +404,7 @@ static enum outcome op_addfb(struct worker *w)
 		if (height > 768)
 			height = 768;
 	}
-	handles[0] = b->handle;
-	pitches[0] = width * 4;
-	if (drmModeAddFB2(w->drm, width, height, DRM_FORMAT_XRGB8888, handles,
-			  pitches, offsets, &b->fb_id, 0)) {
-		b->fb_id = 0;
-		return drm_outcome(w, errno);
-	}
-	b->width = width;
-	b->height = height;
-	return DONE;
+	return add_fb(w, b, width, height) ? drm_outcome(w, errno) : DONE;
 }
 
 static enum outcome op_rmfb(struct worker *w)
@@ -437,7 +442,6 @@ static struct buf *full_frame(struct worker *w)
  */
 static struct buf *new_full_frame(struct worker *w)
 {
-	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
 	struct buf *b = pick(w, 0);
 	const struct heap *h = &heaps[rnd(w, nheaps)];
 	int tries;
@@ -452,18 +456,11 @@ static struct buf *new_full_frame(struct worker *w)
 		b->fd = -1;
 		return NULL;
 	}
-	if (drmPrimeFDToHandle(w->drm, b->fd, &b->handle))
-		goto fail;
-	b->width = w->out.mode.hdisplay;
-	b->height = w->out.mode.vdisplay;
-	handles[0] = b->handle;
-	pitches[0] = b->width * 4;
-	if (drmModeAddFB2(w->drm, b->width, b->height, DRM_FORMAT_XRGB8888, handles,
-			  pitches, offsets, &b->fb_id, 0))
+	if (drmPrimeFDToHandle(w->drm, b->fd, &b->handle) ||
+	    add_fb(w, b, w->out.mode.hdisplay, w->out.mode.vdisplay))
 		goto fail;
 	return b;
 fail:
-	b->fb_id = 0;
 	drop_handle(w, b);
 	close(b->fd);
 	b->fd = -1;
