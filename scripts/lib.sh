@@ -78,6 +78,21 @@ new_file() {	# F
 	if [ -f "$KROOT/$1" ]; then echo "$KROOT/$1"; else echo "$COMMON/$1"; fi
 }
 
+# Hold $TREE for this script and its children: one build or rewrite of
+# a tree at a time. make check builds the next kernels in the background
+# while the guests of the first one run (tests/run-all), and a stage
+# that needs one of them waits here for it.
+lock_tree() {
+	[ "${PL111_TREE_LOCKED:-}" = "$TREE" ] && return
+	mkdir -p "$CACHE"
+	exec 9>"$TREE.lock"
+	if ! flock -n 9; then
+		log "waiting for the work on the $BASE tree that is under way"
+		flock 9
+	fi
+	export PL111_TREE_LOCKED=$TREE
+}
+
 kmake() {
 	make -C "$KSRC" O="$KOUT" ARCH=arm CROSS_COMPILE="$CROSS" \
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
