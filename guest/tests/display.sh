@@ -17,6 +17,8 @@ nodes_have() {	# ACCESS HEAP...: each heap's node has ACCESS
 	done
 }
 
+tap_check "udev starts" start-udev
+
 # Access (udev/60-display-heaps.rules): the display's heaps are group
 # video's, found through the display's links; every other heap stays
 # root's, and an unprivileged member of video is refused it.

@@ -7,6 +7,8 @@
 . /opt/pl111-heaps/bin/tap.sh
 
 img=/opt/pl111-heaps/share/demo.ppm
+# The access to the display that udev grants a member of group video.
+tap_check "udev starts" start-udev
 case ${1:-zero-copy} in
 zero-copy) want="zero-copy from heap clcd-pool-uncached (write-combined)" ;;
 *) want=$1 ;;
