@@ -44,7 +44,7 @@ stress: deps
 
 # Slower checks, not in 'make check': the series with the CMA heap
 # configured out (the stubs), and the regression suite's results on the
-# unpatched base, kept in kernel/<base>/regression-base.txt.
+# unpatched base, kept in tests/regression-base/<base>.txt.
 check-variants: deps
 	VARIANT=no-cma-heap tests/run-all
 

@@ -6,21 +6,39 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${PL111_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pl111-heaps}
 
-# The kernel base: '6.12' (Debian's 6.12 LTS, the default) or '7.2'
-# (Debian sid's mainline 7.2). Each has its own series and new kernel
-# files under kernel/<base>/ and its own source package, recorded in
-# kernel/<base>/source.conf.
+# The kernel bases. The mainline series is the repo's own: patches/
+# (with patches/source.conf, the Debian package it is built on) and its
+# new kernel files at their kernel path (drivers/, include/,
+# Documentation/ at the top). Each stable backport lives in
+# stable/<base>/: its patches/, its source.conf, the files only it has
+# (at their kernel path) and backport.diff, which turns the mainline
+# series' new files into its own. BASE picks one: '6.12' (Debian's
+# 6.12 LTS, the default) or the mainline base, named after its package.
+MAINLINE_CONF=$REPO/patches/source.conf
+MAINLINE=$(sed -n 's/^SOURCE_PACKAGE=linux-source-//p' "$MAINLINE_CONF")
 BASE=${BASE:-6.12}
-# Every folder of kernel/ with a source.conf is a base.
-BASES=$(for c in "$REPO"/kernel/*/source.conf; do basename "$(dirname "$c")"; done | sort -V | tr '\n' ' ')
+BASES=$( (echo "$MAINLINE"; for c in "$REPO"/stable/*/source.conf; do
+	[ -e "$c" ] && basename "$(dirname "$c")"; done) | sort -V | tr '\n' ' ')
 case " $BASES " in
 *" $BASE "*) ;;
 *) printf 'error: unknown BASE %s: one of %s\n' "$BASE" "$BASES" >&2; exit 1 ;;
 esac
-KROOT=$REPO/kernel/$BASE	# patches/ and new files at their kernel path
-COMMON=$REPO/kernel/common	# new files that are the same in every base
-# shellcheck source=../kernel/6.12/source.conf
-. "$KROOT/source.conf"
+# SERIES_HOME: where the series of $BASE and its new files live;
+# SOURCE_CONF: the record of the Debian source package it is built on.
+if [ "$BASE" = "$MAINLINE" ]; then
+	SERIES_HOME=$REPO
+	SOURCE_CONF=$MAINLINE_CONF
+	SERIES_PREFIX=PATCH
+else
+	SERIES_HOME=$REPO/stable/$BASE
+	SOURCE_CONF=$SERIES_HOME/source.conf
+	SERIES_PREFIX="PATCH $BASE"
+fi
+SERIES_DIR=$SERIES_HOME/patches
+SOURCE_POOL_PATH= SOURCE_SHA256=
+# shellcheck source=../stable/6.12/source.conf
+. "$SOURCE_CONF"
+SOURCE_TARBALL=$SOURCE_PACKAGE.tar.xz
 
 # A kernel variant: 'patched' (the series, the default), 'base' (the
 # same kernel without the series), 'no-cma-heap' (the series with
@@ -49,8 +67,7 @@ KBASE=$TREE/linux-base		# worktree of the base alone
 CROSS=arm-linux-gnueabihf-
 JOBS=${JOBS:-$(nproc)}
 
-# Directories of $KROOT and $COMMON that hold whole new kernel files at
-# their kernel path. A base's own copy of a file wins over the common one.
+# The folders that hold whole new kernel files at their kernel path.
 NEW_FILE_DIRS="Documentation drivers include"
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -73,9 +90,61 @@ content_hash() {	# PATH... (missing ones count as empty)
 		sha256sum | cut -c1-16
 }
 
-# The repo's copy of new kernel file F of $BASE: its own, else the common one.
-new_file() {	# F
-	if [ -f "$KROOT/$1" ]; then echo "$KROOT/$1"; else echo "$COMMON/$1"; fi
+# A hash of everything the new kernel files of $BASE are made from.
+new_files_hash() {
+	# shellcheck disable=SC2086
+	(cd "$REPO" && content_hash $NEW_FILE_DIRS)
+	[ "$BASE" = "$MAINLINE" ] ||
+		# shellcheck disable=SC2086
+		(cd "$SERIES_HOME" && content_hash $NEW_FILE_DIRS backport.diff)
+}
+
+# The folder that holds the new kernel files of $BASE at their kernel
+# path (see NEW_FILE_DIRS). For the mainline series it is the repo; for
+# a backport it is made in the cache: the mainline files, the
+# backport's own files over them, then its backport.diff applied.
+new_files_dir() {
+	[ "$BASE" = "$MAINLINE" ] && { echo "$REPO"; return; }
+	local dir=$TREE/new-files key
+	key=$(new_files_hash)
+	if [ "$(cat "$dir.key" 2>/dev/null)" != "$key" ]; then
+		rm -rf "$dir" "$dir.key"
+		mkdir -p "$dir"
+		local d
+		for d in $NEW_FILE_DIRS; do
+			[ -d "$REPO/$d" ] && cp -a "$REPO/$d" "$dir/"
+			[ -d "$SERIES_HOME/$d" ] && cp -a "$SERIES_HOME/$d" "$dir/"
+		done
+		if [ -f "$SERIES_HOME/backport.diff" ]; then
+			patch -d "$dir" -p1 -s -f --no-backup-if-mismatch \
+				< "$SERIES_HOME/backport.diff" >&2 ||
+				die "stable/$BASE/backport.diff no longer applies to the mainline series' files: port the change by hand, then 'BASE=$BASE make export-patches'"
+		fi
+		echo "$key" > "$dir.key"
+	fi
+	echo "$dir"
+}
+
+# The Debian archive (its URI) that the machine's apt configuration
+# uses for the first of the given suites it lists. Every archive address
+# comes from there, so that a mirror or proxy set up for apt serves the
+# build too.
+apt_archive() {	# SUITE...
+	local s uri
+	for s in "$@"; do
+		# shellcheck disable=SC2016
+		uri=$(apt-get indextargets --no-release-info 'Identifier: Packages' \
+			--format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+			awk -v s="$s" '$2 == s { print $1; exit }')
+		[ -n "$uri" ] && { echo "${uri%/}"; return 0; }
+	done
+	die "apt lists none of the suites $* in its sources: add the Debian archive (or your mirror of it) for them to /etc/apt/sources.list.d/"
+}
+
+# The host's own Debian release (bookworm), whose archive also holds
+# the guests' packages.
+host_suite() {
+	(. /etc/os-release && echo "${VERSION_CODENAME:?}")
 }
 
 # Hold $TREE for this script and its children: one build or rewrite of

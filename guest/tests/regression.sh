@@ -2,7 +2,7 @@
 # Display tests that run on any kernel, patched or not: libdrm's own
 # test programs, modetest and kmscube on the PL111, and the kernel's
 # dma-buf heap selftest. Their results on the unpatched base are kept
-# in tests/regression-base.txt; nothing that passes there may fail on
+# in tests/regression-base/<base>.txt; nothing that passes there may fail on
 # the series.
 . /opt/pl111-heaps/bin/tap.sh
 
