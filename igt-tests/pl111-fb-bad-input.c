@@ -36,7 +36,7 @@ FIXTURE_SETUP(fb)
 	int heap_fd;
 
 	self->dmabuf = -1;
-	self->fd = open_driver("pl111");
+	self->fd = open_pl111();
 	ASSERT_GE(self->fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");
 	if (display_heap(self->fd, self->heap, sizeof(self->heap)))
 		SKIP(return, "the PL111 has no heap of its own");

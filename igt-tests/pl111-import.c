@@ -56,7 +56,7 @@ FIXTURE_VARIANT_ADD(pl111, cached) {
 FIXTURE_SETUP(pl111)
 {
 	const char *size = getenv("PL111_SIZE");
-	int fd = open_driver("pl111");
+	int fd = open_pl111();
 
 	self->heap_fd = -1;
 	self->out.fd = -1;
@@ -292,7 +292,7 @@ TEST_F(pl111, unbind_with_buffer_on_screen)
 	self->out.fd = -1;
 
 	ASSERT_EQ(0, pl111_bind(self->dev, 1));
-	fd = open_driver("pl111");
+	fd = open_pl111();
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, device_heap(fd, variant->kind, heap, sizeof(heap)));
 	EXPECT_STREQ(self->heap, heap);
@@ -327,7 +327,7 @@ TEST_F(pl111, unbind_with_dumb_buffer_alive)
 	close(self->out.fd);
 	self->out.fd = -1;
 	ASSERT_EQ(0, pl111_bind(self->dev, 1));
-	self->out.fd = open_driver("pl111");
+	self->out.fd = open_pl111();
 	ASSERT_GE(self->out.fd, 0);
 }
 

@@ -40,7 +40,7 @@ FIXTURE(modes) {
 
 FIXTURE_SETUP(modes)
 {
-	int fd = open_driver("pl111");
+	int fd = open_pl111();
 
 	self->out.fd = -1;
 	ASSERT_GE(fd, 0) TH_LOG("no pl111 DRM device: is pl111_drm loaded?");

@@ -140,7 +140,7 @@ FIXTURE(reserve) {
 
 FIXTURE_SETUP(reserve)
 {
-	int fd = open_driver("pl111");
+	int fd = open_pl111();
 
 	self->out.fd = -1;
 	self->hog.pid = 0;
@@ -213,7 +213,7 @@ TEST_F(reserve, a_drained_pool_lets_the_display_bind_again)
 	ASSERT_EQ(0, pl111_bind(self->dev, 1));
 	EXPECT_TRUE(console_is_back()) TH_LOG("no fbdev console after the rebind");
 
-	self->out.fd = open_driver("pl111");
+	self->out.fd = open_pl111();
 	ASSERT_GE(self->out.fd, 0);
 	ASSERT_EQ(0, output_init(&self->out, self->out.fd, 0, 0));
 
@@ -226,7 +226,7 @@ TEST_F(reserve, a_drained_pool_lets_the_display_bind_again)
 	ASSERT_EQ(0, pl111_bind(self->dev, 0));
 	ASSERT_EQ(0, pl111_bind(self->dev, 1));
 	EXPECT_TRUE(console_is_back());
-	self->out.fd = open_driver("pl111");
+	self->out.fd = open_pl111();
 	ASSERT_GE(self->out.fd, 0);
 	ASSERT_EQ(0, output_init(&self->out, self->out.fd, 0, 0));
 }

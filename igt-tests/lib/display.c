@@ -19,6 +19,23 @@
 
 #include "display.h"
 
+int open_pl111(void)
+{
+	int tries;
+
+	/* 10 guest seconds, in steps of 50 ms. */
+	for (tries = 0; tries < 200; tries++) {
+		int fd = open_driver("pl111");
+
+		if (fd < 0 || drmIsMaster(fd))
+			return fd;
+		close(fd);
+		usleep(50 * 1000);
+	}
+	fprintf(stderr, "# the pl111 card still has another master after 10 s\n");
+	return -1;
+}
+
 static int import_and_release(int drm_fd, int buf)
 {
 	uint32_t handle;

@@ -12,6 +12,11 @@
 
 #include "kms.h"
 
+/* Open the pl111 card as its master: a test's process that was killed
+ * (a subtest's time-out) may still hold it for a moment, so wait until
+ * it has no other master. -1 if there is no card or it stays held. */
+int open_pl111(void);
+
 /* Import a fresh buffer from HEAP (or from vgem) into the DRM device
  * and let it go again: 0 if the import worked, else -errno. */
 int import_heap_buffer(int drm_fd, const char *heap, size_t len);

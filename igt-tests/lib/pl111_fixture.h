@@ -19,7 +19,7 @@
 									\
 	FIXTURE_SETUP(name)						\
 	{								\
-		self->fd = open_driver("pl111");			\
+		self->fd = open_pl111();			\
 		ASSERT_GE(self->fd, 0)					\
 			TH_LOG("no pl111 DRM device: is pl111_drm loaded?"); \
 	}								\
