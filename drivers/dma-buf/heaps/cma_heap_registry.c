@@ -18,6 +18,7 @@
 #include <linux/cma.h>
 #include <linux/device.h>
 #include <linux/dma-buf/heaps/cma.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-heap.h>
 #include <linux/err.h>
 #include <linux/export.h>
@@ -27,8 +28,8 @@
 
 #include "cma_heap.h"
 
-static struct cma_heap_user *find_user(struct cma_heap_registry *reg,
-				       struct device *dev)
+static struct cma_heap_user *cma_heap_find_user(struct cma_heap_registry *reg,
+						struct device *dev)
 {
 	struct cma_heap_user *user;
 
@@ -128,7 +129,7 @@ VISIBLE_IF_KUNIT int cma_heap_registry_add(struct cma_heap_registry *reg,
 	int ret = 0;
 
 	mutex_lock(&reg->lock);
-	if (find_user(reg, dev))
+	if (cma_heap_find_user(reg, dev))
 		goto out;
 	user = kzalloc_obj(*user);
 	if (!user) {
@@ -168,7 +169,7 @@ VISIBLE_IF_KUNIT void cma_heap_registry_remove(struct cma_heap_registry *reg,
 	struct cma_heap_user *user;
 
 	mutex_lock(&reg->lock);
-	user = find_user(reg, dev);
+	user = cma_heap_find_user(reg, dev);
 	if (user)
 		drop_user(reg, user);
 	mutex_unlock(&reg->lock);
@@ -217,7 +218,8 @@ EXPORT_SYMBOL_IF_KUNIT(cma_heaps);
  * @cma: the area
  * @heap: its heap
  *
- * For the CMA heap itself: devices that use @cma link @heap from now on.
+ * For the CMA heap itself, and exported to it alone: devices that use
+ * @cma link @heap from now on.
  *
  * Return: 0, or a negative errno (@heap is then linked from no device).
  */
@@ -225,7 +227,7 @@ int cma_heap_publish(struct cma *cma, struct dma_heap *heap)
 {
 	return cma_heap_registry_publish(&cma_heaps, cma, heap);
 }
-EXPORT_SYMBOL_NS_GPL(cma_heap_publish, "DMA_BUF_HEAP");
+EXPORT_SYMBOL_FOR_MODULES(cma_heap_publish, "cma_heap");
 
 struct cma_heap_lookup {
 	struct reserved_mem *rmem;
@@ -264,7 +266,7 @@ static void cma_heap_dev_release(struct device *dev, void *res)
  *
  * The CMA heap makes a heap of every CMA area, named after its region;
  * this lets userspace find the one of @dev's pool from @dev, as
- * ``<device>/dma_heap/<name>``, instead of knowing its name. The link is
+ * ``<device>/dma_heaps/<name>``, instead of knowing its name. The link is
  * made now if the heap exists, or as soon as the CMA heap makes it (it
  * may be a module loaded later), and removed when @dev's driver is
  * unbound; a driver that probes again gets it again. Every device that
@@ -273,10 +275,13 @@ static void cma_heap_dev_release(struct device *dev, void *res)
  *
  * Context: process context, may sleep; from the driver's probe or while
  * it is bound.
- * Return: 0 on success; -EINVAL if @dev is NULL; -ENODEV if @dev has no
- * CMA area of its own: no ``memory-region`` (not logged), or a region
- * that is not ``reusable`` or was not attached (logged, with the
- * reason); or another negative errno if a link could not be made.
+ * Return: 0 on success; -EINVAL if @dev is NULL, or if its area is the
+ * system's default CMA area, which is no pool of its own (logged);
+ * -ENODEV if @dev has no
+ * CMA area of its own: no ``memory-region`` (not logged), a region that
+ * is not ``reusable`` (logged at debug level: a driver may well use such
+ * a pool, every time it probes), or one that was not attached (logged as
+ * an error); or another negative errno if a link could not be made.
  */
 int cma_heap_dev_add(struct device *dev)
 {
@@ -287,6 +292,11 @@ int cma_heap_dev_add(struct device *dev)
 	if (!dev)
 		return -EINVAL;
 	if (dev->cma_area) {
+		/* The system's default area is everyone's, not a pool */
+		if (dev->cma_area == dev_get_cma_area(NULL)) {
+			dev_err(dev, "its memory-region is the system's default CMA area, not a pool of its own: no heap linked\n");
+			return -EINVAL;
+		}
 		if (devres_find(dev, cma_heap_dev_release, NULL, NULL))
 			return 0;
 		res = devres_alloc(cma_heap_dev_release, 0, GFP_KERNEL);
@@ -308,8 +318,8 @@ int cma_heap_dev_add(struct device *dev)
 		dev_err(dev, "%pOF is a CMA pool but is not attached: call of_reserved_mem_device_init() first\n",
 			np);
 	else
-		dev_info(dev, "%pOF is not a CMA pool (not 'reusable'): no heap\n",
-			 np);
+		dev_dbg(dev, "%pOF is not a CMA pool (not 'reusable'): no heap\n",
+			np);
 	of_node_put(np);
 	return -ENODEV;
 }

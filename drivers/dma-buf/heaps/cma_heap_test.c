@@ -4,7 +4,8 @@
  *
  * The registry is driven with stand-in areas and heaps (it only compares
  * and stores their pointers), so every order of heaps and devices can be
- * checked; cma_heap_dev_add() is checked against the running kernel.
+ * checked; cma_heap_dev_add() is checked against the running kernel and
+ * the board's own reserved-memory regions.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
@@ -15,6 +16,8 @@
 #include <linux/err.h>
 #include <linux/kernfs.h>
 #include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_reserved_mem.h>
 
 #include "cma_heap.h"
 
@@ -297,7 +300,7 @@ static void test_api_device_without_area(struct kunit *test)
 
 static bool has_heap_links(struct device *dev)
 {
-	struct kernfs_node *kn = kernfs_find_and_get(dev->kobj.sd, "dma_heap");
+	struct kernfs_node *kn = kernfs_find_and_get(dev->kobj.sd, "dma_heaps");
 
 	kernfs_put(kn);
 	return kn;
@@ -316,17 +319,57 @@ static bool area_has_heap(struct cma *cma)
 }
 
 /*
- * A device given the default area is recorded, again and again without
- * harm; it links the area's heaps if the CMA heap has made them (at boot
- * a modular one has not), and the link goes with the device's binding.
+ * The default area is everyone's: a device given it as its own is
+ * refused, and links nothing.
  */
-static void test_api_device_of_default_area(struct kunit *test)
+static void test_api_device_of_default_area_is_refused(struct kunit *test)
 {
 	struct device *dev = new_device(test, "cma-heap-test-default");
 	struct cma *cma = dev_get_cma_area(NULL);
 
 	if (!cma)
 		kunit_skip(test, "no default CMA area");
+	dev->cma_area = cma;
+	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(dev), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, has_heap_links(dev));
+	dev->cma_area = NULL;
+}
+
+/* The CMA area of a device's own pool on this board, if there is one */
+static struct cma *board_pool_area(void)
+{
+	struct device_node *np, *pool;
+	struct reserved_mem *rmem;
+	struct cma *cma = NULL;
+
+	for_each_node_with_property(np, "memory-region") {
+		pool = of_parse_phandle(np, "memory-region", 0);
+		rmem = NULL;
+		if (pool && of_property_read_bool(pool, "reusable") &&
+		    !of_property_read_bool(pool, "linux,cma-default"))
+			rmem = of_reserved_mem_lookup(pool);
+		of_node_put(pool);
+		if (rmem && rmem->priv) {
+			cma = rmem->priv;
+			of_node_put(np);
+			break;
+		}
+	}
+	return cma;
+}
+
+/*
+ * A device given a pool of its own is recorded, again and again without
+ * harm; it links the area's heaps if the CMA heap has made them (at boot
+ * a modular one has not), and the link goes with the device's binding.
+ */
+static void test_api_device_of_its_own_pool(struct kunit *test)
+{
+	struct device *dev = new_device(test, "cma-heap-test-pool");
+	struct cma *cma = board_pool_area();
+
+	if (!cma)
+		kunit_skip(test, "no device has a CMA pool of its own here");
 	dev->cma_area = cma;
 	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(dev), 0);
 	KUNIT_EXPECT_EQ(test, cma_heap_dev_add(dev), 0);
@@ -340,7 +383,8 @@ static void test_api_device_of_default_area(struct kunit *test)
 static struct kunit_case cma_heap_api_cases[] = {
 	KUNIT_CASE(test_api_rejects_null),
 	KUNIT_CASE(test_api_device_without_area),
-	KUNIT_CASE(test_api_device_of_default_area),
+	KUNIT_CASE(test_api_device_of_default_area_is_refused),
+	KUNIT_CASE(test_api_device_of_its_own_pool),
 	{}
 };
 

@@ -9,20 +9,19 @@
  * mapping lets userspace draw frames that the device reads as they are,
  * with DMA_BUF_IOCTL_SYNC reduced to the ordering a write buffer needs.
  *
- * The heap allocates through the DMA API of the device that published
- * it, which knows how the architecture makes memory write-combined: on
- * 32-bit Arm no cacheable alias is left behind, as the pages' linear
- * mapping of a CMA pool is remapped and a no-map pool is only ever
- * mapped write-combined. Its
- * name is the region's with "-uncached" appended; the cached CMA heap
- * of the same region, if any, is left as it is.
+ * The heap allocates through the DMA API, which knows how the
+ * architecture makes memory write-combined, on a device of its own that
+ * is configured as the publishing device is and uses the same pool. The
+ * heap owns that device, so its buffers are freed, mapped and attached
+ * correctly whatever the publishing driver does with its own device and
+ * region later. Its name is the region's with "-uncached" appended; the
+ * cached CMA heap of the same region, if any, is left as it is.
  *
  * Memory of a no-map pool may have no struct page at all, so it cannot
  * be described to other devices: only the publishing device may import
- * it. Heaps are never removed, as userspace may hold their buffers, but
- * while the publishing device has no driver its DMA configuration is
- * torn down, and the heap makes no new allocation, mapping or
- * attachment.
+ * it. Heaps are never removed, as userspace may hold their buffers.
+ * While the publishing device has no driver the heap makes no new
+ * buffer; the buffers it made stay usable.
  */
 #include <linux/device.h>
 #include <linux/dma-buf.h>
@@ -33,6 +32,7 @@
 #include <linux/err.h>
 #include <linux/iosys-map.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
@@ -46,19 +46,25 @@
  * struct dev_wc_heap - the write-combined heap of one reserved region
  * @node: entry in dev_wc_heaps
  * @heap: the dma-buf heap
- * @dev: the device whose DMA API allocates (referenced, never dropped)
+ * @dev: the device that published it (referenced, never dropped)
+ * @dma_dev: the heap's own device, whose DMA API allocates and frees
+ *	its buffers: the DMA configuration of @dev and its pool, kept for
+ *	as long as the heap exists
+ * @dma_mask: @dma_dev's DMA mask
  * @rmem: the region, which is also the registry's key
  * @has_pages: the pool is CMA memory with struct pages, which other
  *	devices can map; a no-map pool is for @dev alone
- * @lock: held for reading while @dev's DMA API is used for a new
- *	buffer, mapping or attachment, for writing to change @bound
- * @bound: @dev has a driver, so its DMA configuration is set up
+ * @lock: held for reading while a buffer is allocated, for writing to
+ *	change @bound
+ * @bound: @dev has a driver, which allows new buffers
  * @name: the heap's name
  */
 struct dev_wc_heap {
 	struct list_head node;
 	struct dma_heap *heap;
 	struct device *dev;
+	struct device dma_dev;
+	u64 dma_mask;
 	struct reserved_mem *rmem;
 	bool has_pages;
 	struct rw_semaphore lock;
@@ -71,13 +77,15 @@ struct dev_wc_heap {
  * @heap: where it came from
  * @len: its size, a multiple of PAGE_SIZE
  * @vaddr: its write-combined kernel mapping, from the DMA API
- * @dma_addr: its address for @heap's device
+ * @dma_addr: its address for @heap's devices
+ * @phys: where it is in memory
  */
 struct dev_wc_buffer {
 	struct dev_wc_heap *heap;
 	size_t len;
 	void *vaddr;
 	dma_addr_t dma_addr;
+	phys_addr_t phys;
 };
 
 /**
@@ -97,8 +105,9 @@ static DEFINE_MUTEX(dev_wc_heaps_lock);	/* protects dev_wc_heaps */
 /*
  * The importers' tables are made at attach, so that a device that cannot
  * reach the buffer is refused there, and no CPU cache is ever touched:
- * the memory is not cached. An importer that would need bounce buffers
- * would see a copy made once, at attach: such setups are not supported.
+ * the memory is not cached. For the same reason a mapping that
+ * dma-direct would bounce is refused: the importer would see a copy
+ * made once, here, and never synced.
  */
 static int dev_wc_attach(struct dma_buf *dmabuf,
 			 struct dma_buf_attachment *attachment)
@@ -118,42 +127,51 @@ static int dev_wc_attach(struct dma_buf *dmabuf,
 	a = kzalloc_obj(*a);
 	if (!a)
 		return -ENOMEM;
-
-	down_read(&heap->lock);
-	if (!heap->bound) {
-		ret = -ENODEV;
+	ret = sg_alloc_table(&a->sgt, 1, GFP_KERNEL);
+	if (ret)
 		goto free;
-	}
+
 	if (attachment->dev == heap->dev) {
-		/* Its own address for the device that allocated it. */
-		ret = sg_alloc_table(&a->sgt, 1, GFP_KERNEL);
-		if (ret)
-			goto free;
+		/* Its own address for the device that published the pool. */
 		a->sgt.sgl->length = buffer->len;
 		sg_dma_address(a->sgt.sgl) = buffer->dma_addr;
 		sg_dma_len(a->sgt.sgl) = buffer->len;
 		a->own = true;
-	} else {
-		ret = dma_get_sgtable(heap->dev, &a->sgt, buffer->vaddr,
-				      buffer->dma_addr, buffer->len);
-		if (ret)
-			goto free;
-		ret = dma_map_sgtable(attachment->dev, &a->sgt, DMA_BIDIRECTIONAL,
-				      DMA_ATTR_SKIP_CPU_SYNC);
-		if (ret) {
-			dev_warn_ratelimited(attachment->dev,
-					     "cannot reach dma-buf heap %s's buffer: %d\n",
-					     heap->name, ret);
-			sg_free_table(&a->sgt);
-			goto free;
-		}
+		goto done;
 	}
-	up_read(&heap->lock);
+
+	sg_set_page(a->sgt.sgl, pfn_to_page(PHYS_PFN(buffer->phys)), buffer->len, 0);
+	ret = dma_map_sgtable(attachment->dev, &a->sgt, DMA_BIDIRECTIONAL,
+			      DMA_ATTR_SKIP_CPU_SYNC);
+	if (ret) {
+		dev_warn_ratelimited(attachment->dev,
+				     "cannot reach dma-buf heap %s's buffer: %d\n",
+				     heap->name, ret);
+		goto free_table;
+	}
+	/*
+	 * Without an IOMMU the importer must see the buffer where the heap's
+	 * device does (neither has DMA offsets); any other address is a
+	 * bounce buffer.
+	 */
+	if (!device_iommu_mapped(attachment->dev) &&
+	    sg_dma_address(a->sgt.sgl) != buffer->dma_addr) {
+		dev_warn_ratelimited(attachment->dev,
+				     "cannot import from dma-buf heap %s: the buffer would be reached through a bounce buffer (at %pad, not %pad)\n",
+				     heap->name, &sg_dma_address(a->sgt.sgl),
+				     &buffer->dma_addr);
+		dma_unmap_sgtable(attachment->dev, &a->sgt, DMA_BIDIRECTIONAL,
+				  DMA_ATTR_SKIP_CPU_SYNC);
+		ret = -EINVAL;
+		goto free_table;
+	}
+done:
 	attachment->priv = a;
 	return 0;
 
+free_table:
+	sg_free_table(&a->sgt);
 free:
-	up_read(&heap->lock);
 	kfree(a);
 	return ret;
 }
@@ -206,18 +224,25 @@ static int dev_wc_end_cpu_access(struct dma_buf *dmabuf,
 	return 0;
 }
 
+/*
+ * The user mapping has the attributes of the kernel's own mapping of the
+ * buffer, write-combined, and needs no device: it works whether or not
+ * the publishing driver is bound. A private mapping would take copies on
+ * write that the device never sees.
+ */
 static int dev_wc_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct dev_wc_buffer *buffer = dmabuf->priv;
-	struct dev_wc_heap *heap = buffer->heap;
-	int ret = -ENODEV;
+	unsigned long pages = buffer->len >> PAGE_SHIFT;
 
-	down_read(&heap->lock);
-	if (heap->bound)
-		ret = dma_mmap_wc(heap->dev, vma, buffer->vaddr,
-				  buffer->dma_addr, buffer->len);
-	up_read(&heap->lock);
-	return ret;
+	if (!(vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
+		return -EINVAL;
+	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -ENXIO;
+	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	return remap_pfn_range(vma, vma->vm_start,
+			       PHYS_PFN(buffer->phys) + vma->vm_pgoff,
+			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
 }
 
 static int dev_wc_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
@@ -229,15 +254,15 @@ static int dev_wc_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 }
 
 /*
- * A buffer may outlive the binding it was allocated in; it goes back
- * through the device's DMA API all the same, as the driver's own buffers
- * of the pool do.
+ * A buffer may outlive the binding it was allocated in, and even the
+ * publishing device's hold on its region: it goes back through the
+ * heap's own device, which keeps the pool.
  */
 static void dev_wc_release(struct dma_buf *dmabuf)
 {
 	struct dev_wc_buffer *buffer = dmabuf->priv;
 
-	dma_free_wc(buffer->heap->dev, buffer->len, buffer->vaddr,
+	dma_free_wc(&buffer->heap->dma_dev, buffer->len, buffer->vaddr,
 		    buffer->dma_addr);
 	kfree(buffer);
 }
@@ -255,28 +280,32 @@ static const struct dma_buf_ops dev_wc_buf_ops = {
 };
 
 /*
- * Where the DMA API could not allocate from a CMA pool, some
- * implementations take pages from anywhere else: such a buffer is not
- * in the pool, and the device may not reach it.
+ * Where the buffer lies in memory. Where the DMA API could not allocate
+ * from a CMA pool, some implementations take pages from anywhere else:
+ * such a buffer is not in the pool, and the device may not reach it.
+ * A no-map pool never falls back, and its memory is where the device
+ * addresses it: the region's DMA address is its physical one, and the
+ * device has no DMA offsets.
  */
-static bool dev_wc_in_pool(struct dev_wc_heap *heap,
-			   struct dev_wc_buffer *buffer)
+static bool dev_wc_locate(struct dev_wc_heap *heap,
+			  struct dev_wc_buffer *buffer)
 {
 	struct sg_table sgt;
 	phys_addr_t start;
-	bool in;
 
-	if (!heap->has_pages)
-		return true;	/* a no-map pool never falls back */
-	if (dma_get_sgtable(heap->dev, &sgt, buffer->vaddr, buffer->dma_addr,
-			    buffer->len))
+	if (!heap->has_pages) {
+		buffer->phys = buffer->dma_addr;
+		return true;
+	}
+	if (dma_get_sgtable(&heap->dma_dev, &sgt, buffer->vaddr,
+			    buffer->dma_addr, buffer->len))
 		return false;
 	start = page_to_phys(sg_page(sgt.sgl));
-	in = start >= heap->rmem->base &&
-	     start - heap->rmem->base < heap->rmem->size &&
-	     buffer->len <= heap->rmem->size - (start - heap->rmem->base);
 	sg_free_table(&sgt);
-	return in;
+	buffer->phys = start;
+	return start >= heap->rmem->base &&
+	       start - heap->rmem->base < heap->rmem->size &&
+	       buffer->len <= heap->rmem->size - (start - heap->rmem->base);
 }
 
 static struct dma_buf *dev_wc_allocate(struct dma_heap *dma_heap,
@@ -300,13 +329,13 @@ static struct dma_buf *dev_wc_allocate(struct dma_heap *dma_heap,
 	 */
 	down_read(&heap->lock);
 	if (heap->bound)
-		buffer->vaddr = dma_alloc_attrs(heap->dev, buffer->len,
+		buffer->vaddr = dma_alloc_attrs(&heap->dma_dev, buffer->len,
 						&buffer->dma_addr,
 						GFP_KERNEL | __GFP_NOWARN,
 						DMA_ATTR_WRITE_COMBINE |
 						DMA_ATTR_NO_WARN);
-	if (buffer->vaddr && !dev_wc_in_pool(heap, buffer)) {
-		dma_free_wc(heap->dev, buffer->len, buffer->vaddr,
+	if (buffer->vaddr && !dev_wc_locate(heap, buffer)) {
+		dma_free_wc(&heap->dma_dev, buffer->len, buffer->vaddr,
 			    buffer->dma_addr);
 		buffer->vaddr = NULL;
 	}
@@ -324,7 +353,7 @@ static struct dma_buf *dev_wc_allocate(struct dma_heap *dma_heap,
 	exp_info.priv = buffer;
 	dmabuf = dma_buf_export(&exp_info);
 	if (IS_ERR(dmabuf)) {
-		dma_free_wc(heap->dev, buffer->len, buffer->vaddr,
+		dma_free_wc(&heap->dma_dev, buffer->len, buffer->vaddr,
 			    buffer->dma_addr);
 		kfree(buffer);
 	}
@@ -362,11 +391,51 @@ static int dev_wc_pool_kind(struct device *dev, struct reserved_mem *rmem,
 #endif
 #ifdef CONFIG_DMA_CMA
 	if (dev->cma_area && dev->cma_area == rmem->priv) {
+		/* The system's default area is everyone's, not a pool */
+		if (dev->cma_area == dev_get_cma_area(NULL)) {
+			dev_err(dev, "%s is the system's default CMA area, not a pool of the device's own: no heap\n",
+				rmem->name);
+			return -EINVAL;
+		}
 		*has_pages = true;
 		return 0;
 	}
 #endif
 	return -ENODEV;
+}
+
+static void dev_wc_heap_free(struct device *dma_dev)
+{
+	struct dev_wc_heap *heap = container_of(dma_dev, struct dev_wc_heap, dma_dev);
+
+	put_device(heap->dev);
+	kfree(heap);
+}
+
+/*
+ * The heap's own device: the DMA configuration of @dev (which has no
+ * IOMMU, no DMA offsets and does not snoop caches, as dev_wc_heap_add()
+ * checked) and its pool, so that the heap's buffers do not depend on
+ * what @dev's driver does with its device and region later.
+ */
+static int dev_wc_heap_init_dma_dev(struct dev_wc_heap *heap,
+				    struct device *dev)
+{
+	struct device *dma_dev = &heap->dma_dev;
+
+	heap->dma_mask = dma_get_mask(dev);
+	dma_dev->dma_mask = &heap->dma_mask;
+	dma_dev->coherent_dma_mask = dev->coherent_dma_mask;
+	dma_dev->bus_dma_limit = dev->bus_dma_limit;
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	dma_dev->dma_mem = dev->dma_mem;
+#endif
+#ifdef CONFIG_DMA_CMA
+	dma_dev->cma_area = dev->cma_area;
+#endif
+	if (dev_is_dma_coherent(dma_dev))
+		return -EOPNOTSUPP;
+	return dev_set_name(dma_dev, "%s", heap->name);
 }
 
 static struct dev_wc_heap *dev_wc_heap_create(struct device *dev,
@@ -376,6 +445,7 @@ static struct dev_wc_heap *dev_wc_heap_create(struct device *dev,
 	struct dma_heap_export_info exp_info;
 	struct dev_wc_heap *heap;
 	size_t len;
+	int ret;
 
 	len = strlen(rmem->name) + sizeof(DEV_WC_HEAP_SUFFIX);
 	heap = kzalloc_flex(*heap, name, len);
@@ -386,19 +456,26 @@ static struct dev_wc_heap *dev_wc_heap_create(struct device *dev,
 	heap->has_pages = has_pages;
 	init_rwsem(&heap->lock);
 	heap->dev = get_device(dev);
+	/* From here on the heap goes with its device's last reference. */
+	device_initialize(&heap->dma_dev);
+	heap->dma_dev.release = dev_wc_heap_free;
+	ret = dev_wc_heap_init_dma_dev(heap, dev);
+	if (ret)
+		goto put;
 
 	exp_info.name = heap->name;
 	exp_info.ops = &dev_wc_heap_ops;
 	exp_info.priv = heap;
 	heap->heap = dma_heap_add(&exp_info);
 	if (IS_ERR(heap->heap)) {
-		struct dma_heap *err = heap->heap;
-
-		put_device(heap->dev);
-		kfree(heap);
-		return ERR_CAST(err);
+		ret = PTR_ERR(heap->heap);
+		goto put;
 	}
 	return heap;
+
+put:
+	put_device(&heap->dma_dev);
+	return ERR_PTR(ret);
 }
 
 static void dev_wc_heap_unbind(void *data)
@@ -445,28 +522,32 @@ static int dev_wc_heap_bind(struct dev_wc_heap *heap)
  *	driver is probing it
  *
  * Makes a dma-buf heap named after the region with ``-uncached``
- * appended, whose buffers @dev's DMA API allocates from the pool with
- * dma_alloc_wc(): they are zeroed, mapped write-combined for userspace
- * and the kernel, and DMA_BUF_IOCTL_SYNC on them does no cache
- * maintenance. On Arm32 no cacheable kernel alias of them exists. @dev
- * imports them at their own DMA address; other devices can import them
- * only from a CMA pool, and are refused at attach otherwise. While the
+ * appended, whose buffers the DMA API allocates from the pool with
+ * dma_alloc_wc(), on a device of the heap's own that has @dev's DMA
+ * configuration and pool: they are zeroed, mapped write-combined for
+ * userspace (shared mappings only) and the kernel, and
+ * DMA_BUF_IOCTL_SYNC on them does no cache maintenance. @dev imports
+ * them at their own DMA address; other devices can import them only
+ * from a CMA pool, and only where they reach the buffer itself rather
+ * than a bounce buffer, and are refused at attach otherwise. While the
  * driver is bound, @dev links the heap from sysfs as
- * ``<device>/dma_heap/<name>``.
+ * ``<device>/dma_heaps/<name>``.
  *
  * Call it from probe, once nothing can fail or defer any more: the heap
- * allocates only while @dev's driver is bound, and refuses new buffers,
- * mappings and attachments with -ENODEV after an unbind, until the next
- * probe calls this again. Buffers made before stay valid. A region is one
- * such heap at most, which belongs to the first device that published
- * it: calling this again for that device, for instance on every probe,
- * keeps the heap and links it again. Heaps are never removed, and the
- * device stays referenced; the region must stay attached to it for as
- * long as the system runs.
+ * allocates only while @dev's driver is bound, and refuses new buffers
+ * with -ENODEV after an unbind, until the next probe calls this again.
+ * Buffers made before stay valid, and can still be mapped and attached.
+ * A region is one such heap at most, which belongs to the first device
+ * that published it: calling this again for that device, for instance on
+ * every probe, checks the device again, keeps the heap and links it
+ * again. Heaps are never removed, and the device stays referenced; as
+ * the heap keeps the pool for its buffers, the driver may release its
+ * region as usual.
  *
  * Context: process context, may sleep.
- * Return: 0 on success; -EINVAL if @dev is NULL; -ENODEV if @dev has no
- * attached pool of its own; -EBUSY if the region's heap belongs to
+ * Return: 0 on success; -EINVAL if @dev is NULL, or if its region is the
+ * system's default CMA area, which is no pool of its own (logged);
+ * -ENODEV if @dev has no attached pool of its own; -EBUSY if the region's heap belongs to
  * another device; -EOPNOTSUPP if @dev is cache-coherent, behind an IOMMU
  * or has DMA offsets (dma-ranges), where this heap cannot keep its
  * promises; or another negative errno if the heap could not be made
@@ -485,8 +566,9 @@ int dev_wc_heap_add(struct device *dev)
 	/*
 	 * A coherent device maps its pool cached, and one behind an IOMMU
 	 * allocates from anywhere: neither gives write-combined pool memory.
-	 * Buffers may be freed after an unbind, when a device's DMA offsets
-	 * are gone: only a device without any frees them at the right place.
+	 * With DMA offsets a buffer's DMA address would not tell where it
+	 * is. Checked on every probe: a heap whose device has come to have
+	 * any of these makes no new buffer.
 	 */
 	if (dev_is_dma_coherent(dev) || device_iommu_mapped(dev) ||
 	    dev->dma_range_map)
@@ -495,8 +577,11 @@ int dev_wc_heap_add(struct device *dev)
 	if (np)
 		rmem = of_reserved_mem_lookup(np);
 	of_node_put(np);
-	if (!rmem || dev_wc_pool_kind(dev, rmem, &has_pages))
+	if (!rmem)
 		return -ENODEV;
+	ret = dev_wc_pool_kind(dev, rmem, &has_pages);
+	if (ret)
+		return ret;
 
 	mutex_lock(&dev_wc_heaps_lock);
 	heap = dev_wc_heap_find(rmem);

@@ -28,12 +28,19 @@
 
 #include "pl111_drm.h"
 
-/* The reserved-memory region the CLCD's memory-region names, or NULL */
+/*
+ * The reserved-memory region of the CLCD's own pool, or NULL. A
+ * memory-region that names the system's default CMA area
+ * (linux,cma-default) is no pool of the CLCD's own: that area is
+ * everyone's, and none of it is shared, reserved or imported from.
+ */
 struct reserved_mem *pl111_pool_region(struct device *dev)
 {
 	struct device_node *np = of_parse_phandle(dev->of_node, "memory-region", 0);
-	struct reserved_mem *rmem = np ? of_reserved_mem_lookup(np) : NULL;
+	struct reserved_mem *rmem = NULL;
 
+	if (np && !of_property_read_bool(np, "linux,cma-default"))
+		rmem = of_reserved_mem_lookup(np);
 	of_node_put(np);
 	return rmem;
 }
@@ -98,6 +105,7 @@ void pl111_pool_publish(struct drm_device *drm)
 	int cached, wc;
 
 	if (!rmem) {
+		drm_warn(drm, "the memory-region is the system's default CMA area, not a pool of the CLCD's own: no heap is published, and imports are refused\n");
 		complete_all(&priv->pool_decided);
 		return;
 	}
@@ -111,7 +119,7 @@ void pl111_pool_publish(struct drm_device *drm)
 	/* A no-map pool is not CMA: cma_heap_dev_add() says so itself. */
 	cached = cma_heap_dev_add(drm->dev);
 	if (!cached)
-		drm_info(drm, "%s is also the cached dma-buf heap %s\n",
+		drm_info(drm, "%s is also the cached dma-buf heap %s where the CMA heap is loaded\n",
 			 rmem->name, rmem->name);
 	if (cached != -ENODEV)
 		pl111_pool_log(drm, "cached", rmem->name, cached);
