@@ -105,7 +105,7 @@ int device_heap(int drm_fd, enum heap_kind kind, char *name, size_t len)
 
 	if (fstat(drm_fd, &st))
 		return -1;
-	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/dma_heap",
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/dma_heaps",
 		 major(st.st_rdev), minor(st.st_rdev));
 	d = opendir(path);
 	if (!d)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/dma-heap.h>
 
@@ -138,6 +139,42 @@ TEST_F(heap, fd_field_must_be_zero)
 
 	EXPECT_EQ(-1, ioctl(self->fd, DMA_HEAP_IOCTL_ALLOC, &data));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * A private mapping of a write-combined buffer would take copies on
+ * write that no device sees: it is refused.
+ */
+TEST_F(heap, private_mapping_of_a_write_combined_buffer)
+{
+	int buf = -1;
+
+	if (!heap_is_wc(self->name))
+		SKIP(return, "%s is not a write-combined heap", self->name);
+	self->allocates = true;
+	ASSERT_EQ(0, raw_alloc(self->fd, 4096, O_RDWR, 0, &buf));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, buf, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(buf);
+}
+
+/* A buffer asked for read-only cannot be mapped for writing. */
+TEST_F(heap, read_only_buffer_is_not_mapped_writable)
+{
+	void *map;
+	int buf = -1;
+
+	self->allocates = true;
+	ASSERT_EQ(0, raw_alloc(self->fd, 4096, O_RDONLY | O_CLOEXEC, 0, &buf));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0));
+	EXPECT_EQ(EACCES, errno);
+	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, buf, 0);
+	EXPECT_NE(MAP_FAILED, map);
+	if (map != MAP_FAILED) {
+		EXPECT_EQ(-1, mprotect(map, 4096, PROT_READ | PROT_WRITE));
+		munmap(map, 4096);
+	}
+	close(buf);
 }
 
 /* An odd length is rounded up to whole pages, never down. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A write-combined heap, named by HEAP=<region>-uncached, allocates
- * through its device's DMA API, which is torn down while the device has
- * no driver: then it refuses new buffers and mappings with ENODEV, and
- * buffers made before stay usable and are freed cleanly. Once the driver
+ * A write-combined heap, named by HEAP=<region>-uncached, makes new
+ * buffers only while its device has a driver: while it has none, it
+ * refuses them with ENODEV, and the buffers made before stay usable by
+ * everyone else (they can be mapped again, and a CMA pool's can be
+ * imported into another device) and are freed cleanly. Once the driver
  * is bound again, the heap allocates again.
  */
 #include <errno.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <xf86drm.h>
 
 #include "kms.h"
 #include "kselftest_harness.h"
@@ -40,11 +43,11 @@ static int heap_device(const char *heap, char *dev, size_t dev_size,
 	glob_t g;
 	int ret = -1;
 
-	snprintf(pattern, sizeof(pattern), "/sys/bus/*/devices/*/dma_heap/%s", heap);
+	snprintf(pattern, sizeof(pattern), "/sys/bus/*/devices/*/dma_heaps/%s", heap);
 	if (glob(pattern, 0, NULL, &g))
 		return -1;
 	if (g.gl_pathc == 1) {
-		/* .../devices/<dev>/dma_heap/<heap> */
+		/* .../devices/<dev>/dma_heaps/<heap> */
 		*strrchr(g.gl_pathv[0], '/') = 0;
 		*strrchr(g.gl_pathv[0], '/') = 0;
 		snprintf(dev, dev_size, "%s", strrchr(g.gl_pathv[0], '/') + 1);
@@ -84,10 +87,21 @@ FIXTURE_TEARDOWN(unbound)
 		close(self->heap_fd);
 }
 
-TEST_F(unbound, allocates_only_while_bound)
+/* The heap's pool is CMA memory, which other devices can import. */
+static int heap_has_pages(const char *heap)
 {
-	int before, buf;
-	char *map;
+	char area[128], path[256];
+
+	heap_region(heap, area, sizeof(area));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s", area);
+	return access(path, F_OK) == 0;
+}
+
+TEST_F(unbound, new_buffers_only_while_bound)
+{
+	unsigned char *map, *again;
+	uint32_t handle;
+	int before, buf, vgem;
 
 	before = heap_alloc(self->heap_fd, BUF_SIZE);
 	ASSERT_GE(before, 0);
@@ -97,12 +111,23 @@ TEST_F(unbound, allocates_only_while_bound)
 	ASSERT_EQ(0, write_driver(self->drv, "unbind", self->dev));
 	self->unbound = 1;
 	EXPECT_EQ(-ENODEV, heap_alloc(self->heap_fd, BUF_SIZE));
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
-				   MAP_SHARED, before, 0));
-	EXPECT_EQ(ENODEV, errno);
-	/* The buffer made before is still there, and goes back cleanly. */
+	/* The buffer made before maps again, onto the same memory. */
+	again = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, before, 0);
+	ASSERT_NE(MAP_FAILED, again) TH_LOG("mmap: %s", strerror(errno));
 	memset(map, 0xa5, BUF_SIZE);
-	EXPECT_EQ(0xa5, (unsigned char)map[BUF_SIZE - 1]);
+	EXPECT_EQ(0xa5, again[BUF_SIZE - 1]);
+	munmap(again, BUF_SIZE);
+	/* Another device still imports it, where the pool allows any. */
+	vgem = open_driver("vgem");
+	ASSERT_GE(vgem, 0) TH_LOG("no vgem device: is vgem loaded?");
+	if (heap_has_pages(self->heap)) {
+		EXPECT_EQ(0, drmPrimeFDToHandle(vgem, before, &handle))
+			TH_LOG("vgem refused the buffer: %s", strerror(errno));
+	} else {
+		EXPECT_NE(0, drmPrimeFDToHandle(vgem, before, &handle));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	close(vgem);
 	munmap(map, BUF_SIZE);
 	close(before);
 

@@ -110,6 +110,23 @@ TEST_F(pl111, heap_is_found_from_the_drm_device)
 	EXPECT_EQ(0, access(path, R_OK));
 }
 
+/*
+ * An imported buffer is mapped through its exporter only: the card
+ * would map it with its own attributes, which need not be the buffer's.
+ */
+TEST_F(pl111, an_imported_buffer_is_not_mapped_through_the_card)
+{
+	struct drm_mode_map_dumb map = { 0 };
+	int buf = heap_alloc(self->heap_fd, 1 << 20);
+
+	ASSERT_GE(buf, 0);
+	ASSERT_EQ(0, drmPrimeFDToHandle(self->out.fd, buf, &map.handle));
+	EXPECT_EQ(-1, drmIoctl(self->out.fd, DRM_IOCTL_MODE_MAP_DUMB, &map));
+	EXPECT_EQ(EINVAL, errno);
+	drmCloseBufferHandle(self->out.fd, map.handle);
+	close(buf);
+}
+
 TEST_F(pl111, import_addfb_commit_xrgb8888)
 {
 	show_format(_metadata, self, DRM_FORMAT_XRGB8888);

@@ -63,7 +63,7 @@ static int hog_start(struct hog *h, const char *dev)
 			if (fd != ready[1] && fd != go[0])
 				close(fd);
 		setrlimit(RLIMIT_NOFILE, &lim);
-		snprintf(path, sizeof(path), "/sys/bus/amba/devices/%s/dma_heap", dev);
+		snprintf(path, sizeof(path), "/sys/bus/amba/devices/%s/dma_heaps", dev);
 		d = opendir(path);
 		while (d && (e = readdir(d))) {
 			if (e->d_name[0] == '.' || (fd = heap_open(e->d_name)) < 0)

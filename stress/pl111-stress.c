@@ -145,7 +145,7 @@ static int find_heaps(void)
 			closedir(d);
 			return -1;
 		}
-		snprintf(path, sizeof(path), "/sys/bus/amba/devices/%s/dma_heap/%s",
+		snprintf(path, sizeof(path), "/sys/bus/amba/devices/%s/dma_heaps/%s",
 			 device, h->name);
 		h->display = access(path, F_OK) == 0;
 		nheaps++;

@@ -23,7 +23,7 @@ tap_check "udev starts" start-udev
 # video's, found through the display's links; every other heap stays
 # root's, and an unprivileged member of video is refused it.
 for h in $(ls /dev/dma_heap); do
-	if [ -e /sys/bus/amba/devices/$DEV/dma_heap/$h ]; then
+	if [ -e /sys/bus/amba/devices/$DEV/dma_heaps/$h ]; then
 		tap_check "$h, the display's, is read-write for group video ($(node_access "$h"))" \
 			test "$(node_access "$h")" = root:video:660
 		tap_check "an unprivileged member of video opens $h" \
@@ -36,7 +36,7 @@ for h in $(ls /dev/dma_heap); do
 				grep -q 'Permission denied'"
 	fi
 done
-heaps=$(ls /sys/bus/amba/devices/$DEV/dma_heap)
+heaps=$(ls /sys/bus/amba/devices/$DEV/dma_heaps)
 echo $DEV > $DRV/unbind
 udevadm settle
 # shellcheck disable=SC2086
@@ -45,6 +45,19 @@ echo $DEV > $DRV/bind
 udevadm settle
 # shellcheck disable=SC2086
 tap_check "after rebind they are group video's again" nodes_have root:video:660 $heaps
+
+# The rule for a rebind: the old card's encoder keeps the display
+# bridge until its last file is closed, so a bind while one is still
+# open fails with EBUSY; once it is closed, the bind succeeds.
+card=$(drm_card_of drm-clcd-pl111)
+exec 3<>"$card"
+echo $DEV > $DRV/unbind
+tap_check "a bind while the old card is still open fails with EBUSY" \
+	sh -c "sh -c 'echo $DEV > $DRV/bind' 2>&1 | grep -q 'Device or resource busy'"
+exec 3>&-
+tap_check "once the old card is closed, the bind succeeds" \
+	sh -c "echo $DEV > $DRV/bind"
+udevadm settle
 
 # The display tests that need no privilege run as that user.
 suite "pl111-modes (unprivileged)" as-video-user pl111-modes

@@ -13,17 +13,17 @@ DRV=/sys/bus/amba/drivers/drm-clcd-pl111
 
 heaps_of_card() {	# the heaps under the pl111 card's device, by sysfs only
 	card=$(drm_card_of drm-clcd-pl111) || return 1
-	ls "/sys/class/drm/${card##*/}/device/dma_heap" 2>/dev/null | sort | tr '\n' ' '
+	ls "/sys/class/drm/${card##*/}/device/dma_heaps" 2>/dev/null | sort | tr '\n' ' '
 }
 link_ok() {	# the CLCD's links lead to its heaps' class devices
 	for h in $POOL_HEAPS; do
-		[ "$(readlink -f /sys/bus/amba/devices/$DEV/dma_heap/$h)" = \
+		[ "$(readlink -f /sys/bus/amba/devices/$DEV/dma_heaps/$h)" = \
 			/sys/devices/virtual/dma_heap/$h ] || return 1
 	done
 }
 linked_from_none() {	# no device links any of the heaps named
 	for h in "$@"; do
-		! ls -d /sys/bus/*/devices/*/dma_heap/"$h" >/dev/null 2>&1 || return 1
+		! ls -d /sys/bus/*/devices/*/dma_heaps/"$h" >/dev/null 2>&1 || return 1
 	done
 }
 
@@ -43,14 +43,14 @@ tap_check "heaps are $HEAPS($(heap_list))" \
 	test "$(heap_list)" = "$HEAPS"
 tap_check "the card's device leads to its heaps ($(heaps_of_card))" \
 	test "$(heaps_of_card)" = "$POOL_HEAPS"
-tap_check "$DEV/dma_heap/clcd-pool{,-uncached} lead to the heaps" link_ok
+tap_check "$DEV/dma_heaps/clcd-pool{,-uncached} lead to the heaps" link_ok
 tap_check "the default and system heaps are linked from no device" \
 	linked_from_none $DEFAULT_HEAPS
 tap_check "the heaps' own devices stay under /sys/devices/virtual" \
 	test "$(readlink -f /sys/class/dma_heap/clcd-pool)" = /sys/devices/virtual/dma_heap/clcd-pool
 
 echo $DEV > $DRV/unbind
-tap_check "after unbind the CLCD links no heap" test ! -e /sys/bus/amba/devices/$DEV/dma_heap
+tap_check "after unbind the CLCD links no heap" test ! -e /sys/bus/amba/devices/$DEV/dma_heaps
 tap_check "after unbind the heaps stay, with their device nodes" \
 	sh -c 'for h in clcd-pool clcd-pool-uncached; do
 		test -e /sys/class/dma_heap/$h/dev -a -c /dev/dma_heap/$h || exit 1; done'
