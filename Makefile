@@ -53,8 +53,9 @@ regression-base: deps
 	VARIANT=base scripts/guest-build
 	VARIANT=base tests/run-all --record-base
 
-# The series round trip: edit and commit in build/linux, then write
-# the commits back as patches/ and new files at their kernel path.
+# The series round trip: edit and commit in the base's tree (build/linux,
+# build/7.2/linux), then write the commits back: patches/ and the new
+# files at their kernel path (7.2), or stable/6.12/ and its backport.diff.
 export-patches:
 	scripts/export-patches
 

@@ -146,7 +146,7 @@ static void test_device_added_again(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fakes->links[0], 1);
 }
 
-/* An area with two heaps (the default one): both linked, both unlinked. */
+/* An area with two heaps: both linked, both unlinked. */
 static void test_area_with_two_heaps(struct kunit *test)
 {
 	struct cma_heap_registry *reg = new_registry(test);
@@ -345,7 +345,9 @@ static struct cma *board_pool_area(void)
 	for_each_node_with_property(np, "memory-region") {
 		pool = of_parse_phandle(np, "memory-region", 0);
 		rmem = NULL;
-		if (pool && of_property_read_bool(pool, "reusable") &&
+		if (pool && of_device_is_compatible(pool, "shared-dma-pool") &&
+		    of_device_is_available(pool) &&
+		    of_property_read_bool(pool, "reusable") &&
 		    !of_property_read_bool(pool, "linux,cma-default"))
 			rmem = of_reserved_mem_lookup(pool);
 		of_node_put(pool);

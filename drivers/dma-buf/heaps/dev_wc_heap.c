@@ -151,13 +151,13 @@ static int dev_wc_attach(struct dma_buf *dmabuf,
 	}
 	/*
 	 * Without an IOMMU the importer must see the buffer where the heap's
-	 * device does (neither has DMA offsets); any other address is a
-	 * bounce buffer.
+	 * device does: any other address is a bounce buffer (or a DMA offset
+	 * of the importer's, which this heap does not handle either).
 	 */
 	if (!device_iommu_mapped(attachment->dev) &&
 	    sg_dma_address(a->sgt.sgl) != buffer->dma_addr) {
 		dev_warn_ratelimited(attachment->dev,
-				     "cannot import from dma-buf heap %s: the buffer would be reached through a bounce buffer (at %pad, not %pad)\n",
+				     "cannot import from dma-buf heap %s: the buffer would be reached at %pad, not at its own address %pad (a bounce buffer or a DMA offset)\n",
 				     heap->name, &sg_dma_address(a->sgt.sgl),
 				     &buffer->dma_addr);
 		dma_unmap_sgtable(attachment->dev, &a->sgt, DMA_BIDIRECTIONAL,
@@ -225,24 +225,19 @@ static int dev_wc_end_cpu_access(struct dma_buf *dmabuf,
 }
 
 /*
- * The user mapping has the attributes of the kernel's own mapping of the
- * buffer, write-combined, and needs no device: it works whether or not
- * the publishing driver is bound. A private mapping would take copies on
- * write that the device never sees.
+ * The heap's own device maps the buffer, with the attributes the DMA API
+ * gave the kernel's mapping of it, whether or not the publishing driver
+ * is bound. A private mapping would take copies on write that the device
+ * never sees.
  */
 static int dev_wc_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct dev_wc_buffer *buffer = dmabuf->priv;
-	unsigned long pages = buffer->len >> PAGE_SHIFT;
 
-	if (!(vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
-	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
-		return -ENXIO;
-	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	return remap_pfn_range(vma, vma->vm_start,
-			       PHYS_PFN(buffer->phys) + vma->vm_pgoff,
-			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+	return dma_mmap_wc(&buffer->heap->dma_dev, vma, buffer->vaddr,
+			   buffer->dma_addr, buffer->len);
 }
 
 static int dev_wc_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
@@ -285,7 +280,7 @@ static const struct dma_buf_ops dev_wc_buf_ops = {
  * such a buffer is not in the pool, and the device may not reach it.
  * A no-map pool never falls back, and its memory is where the device
  * addresses it: the region's DMA address is its physical one, and the
- * device has no DMA offsets.
+ * device has no DMA range map.
  */
 static bool dev_wc_locate(struct dev_wc_heap *heap,
 			  struct dev_wc_buffer *buffer)
@@ -413,10 +408,14 @@ static void dev_wc_heap_free(struct device *dma_dev)
 }
 
 /*
- * The heap's own device: the DMA configuration of @dev (which has no
- * IOMMU, no DMA offsets and does not snoop caches, as dev_wc_heap_add()
- * checked) and its pool, so that the heap's buffers do not depend on
- * what @dev's driver does with its device and region later.
+ * The heap's own device: the DMA configuration of @dev and its pool, so
+ * that the heap's buffers do not depend on what @dev's driver does with
+ * its device and region later. dev_wc_heap_add() checked that @dev has
+ * no IOMMU, no DMA range map and does not snoop caches, so what is left
+ * to copy is its DMA masks and its pool (a per-device coherent pool or a
+ * CMA area); dma-direct then allocates, maps and frees for this device as
+ * it would for @dev. The device is never registered: nothing but the DMA
+ * API uses it, and it lives as long as the heap, which is never removed.
  */
 static int dev_wc_heap_init_dma_dev(struct dev_wc_heap *heap,
 				    struct device *dev)
@@ -426,7 +425,6 @@ static int dev_wc_heap_init_dma_dev(struct dev_wc_heap *heap,
 	heap->dma_mask = dma_get_mask(dev);
 	dma_dev->dma_mask = &heap->dma_mask;
 	dma_dev->coherent_dma_mask = dev->coherent_dma_mask;
-	dma_dev->bus_dma_limit = dev->bus_dma_limit;
 #ifdef CONFIG_DMA_DECLARE_COHERENT
 	dma_dev->dma_mem = dev->dma_mem;
 #endif
@@ -504,14 +502,18 @@ static int dev_wc_heap_bind(struct dev_wc_heap *heap)
 	if (bound)
 		return 0;
 
-	ret = dma_heap_link_device(heap->heap, heap->dev);
-	if (ret) {
-		dev_err(heap->dev, "cannot link heap %s: %d\n", heap->name, ret);
-		return ret;
-	}
+	/* Bound before the link's uevent tells userspace to allocate */
 	down_write(&heap->lock);
 	heap->bound = true;
 	up_write(&heap->lock);
+	ret = dma_heap_link_device(heap->heap, heap->dev);
+	if (ret) {
+		dev_err(heap->dev, "cannot link heap %s: %d\n", heap->name, ret);
+		down_write(&heap->lock);
+		heap->bound = false;
+		up_write(&heap->lock);
+		return ret;
+	}
 	return devm_add_action_or_reset(heap->dev, dev_wc_heap_unbind, heap);
 }
 
@@ -547,11 +549,11 @@ static int dev_wc_heap_bind(struct dev_wc_heap *heap)
  * Context: process context, may sleep.
  * Return: 0 on success; -EINVAL if @dev is NULL, or if its region is the
  * system's default CMA area, which is no pool of its own (logged);
- * -ENODEV if @dev has no attached pool of its own; -EBUSY if the region's heap belongs to
- * another device; -EOPNOTSUPP if @dev is cache-coherent, behind an IOMMU
- * or has DMA offsets (dma-ranges), where this heap cannot keep its
- * promises; or another negative errno if the heap could not be made
- * (logged).
+ * -ENODEV if @dev has no attached pool of its own; -EBUSY if the
+ * region's heap belongs to another device; -EOPNOTSUPP if @dev is
+ * cache-coherent, behind an IOMMU or has a DMA range map (dma-ranges),
+ * where this heap cannot keep its promises; or another negative errno
+ * if the heap could not be made (logged).
  */
 int dev_wc_heap_add(struct device *dev)
 {
@@ -566,9 +568,9 @@ int dev_wc_heap_add(struct device *dev)
 	/*
 	 * A coherent device maps its pool cached, and one behind an IOMMU
 	 * allocates from anywhere: neither gives write-combined pool memory.
-	 * With DMA offsets a buffer's DMA address would not tell where it
-	 * is. Checked on every probe: a heap whose device has come to have
-	 * any of these makes no new buffer.
+	 * With a DMA range map (dma-ranges) a buffer's DMA address need not
+	 * tell where it is. Checked on every probe: a heap whose device has
+	 * come to have any of these makes no new buffer.
 	 */
 	if (dev_is_dma_coherent(dev) || device_iommu_mapped(dev) ||
 	    dev->dma_range_map)
