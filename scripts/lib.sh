@@ -116,9 +116,10 @@ new_files_dir() {
 			[ -d "$SERIES_HOME/$d" ] && cp -a "$SERIES_HOME/$d" "$dir/"
 		done
 		if [ -f "$SERIES_HOME/backport.diff" ]; then
-			patch -d "$dir" -p1 -s -f --no-backup-if-mismatch \
+			# No fuzz: a hunk that lands elsewhere is a wrong backport.
+			patch -d "$dir" -p1 -s -f --fuzz=0 --no-backup-if-mismatch \
 				< "$SERIES_HOME/backport.diff" >&2 ||
-				die "stable/$BASE/backport.diff no longer applies to the mainline series' files: port the change by hand, then 'BASE=$BASE make export-patches'"
+				die "stable/$BASE/backport.diff no longer applies to the mainline series' files: refresh it by hand (diff -u of each changed mainline file against its $BASE version)"
 		fi
 		echo "$key" > "$dir.key"
 	fi
